@@ -1,0 +1,1 @@
+"""The whoosh index: schema, Czech analysis, writing with generations, searching."""

@@ -1,0 +1,166 @@
+"""Which lemmas a folded word form can stand for, and typo suggestions.
+
+People type without diacritics (``dotace mestum``); the folded form ``mestum`` is
+not a Czech word, so no lemmatiser can help. The lexicon maps every folded surface
+form seen in the indexed corpus to the folded lemmas it had there (``mestum`` ->
+``mesto``). For forms the corpus has not seen, the full-form dictionary of simplemma
+(362k Czech forms) is folded the same way as a fallback.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.tokenize import fold
+
+FILE = "lexicon.pickle"
+
+
+class Lexicon:
+    def __init__(self) -> None:
+        self.forms: dict[str, Counter[str]] = defaultdict(Counter)  # folded form -> folded lemma -> count
+        self._deletes: dict[str, set[str]] | None = None
+
+    # ------------------------------------------------------------ building
+    def add(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Add (surface form, index lemma) pairs."""
+        for surface, lemma in pairs:
+            self.forms[fold(surface)][lemma] += 1
+        self._deletes = None
+
+    def save(self, directory: Path) -> None:
+        tmp = Path(directory) / (FILE + ".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump({k: dict(v) for k, v in self.forms.items()}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(Path(directory) / FILE)
+
+    @classmethod
+    def load(cls, directory: Path | None) -> Lexicon:
+        lex = cls()
+        if directory is None:
+            return lex
+        path = Path(directory) / FILE
+        if path.exists():
+            with open(path, "rb") as fh:
+                data = pickle.load(fh)
+            for k, v in data.items():
+                lex.forms[k] = Counter(v)
+        return lex
+
+    # ------------------------------------------------------------ lookup
+    def lemmas_for(self, word: str) -> list[str]:
+        """Folded lemmas the (folded) form had in the corpus, most frequent first."""
+        counter = self.forms.get(fold(word))
+        if not counter:
+            return []
+        return [lem for lem, _ in counter.most_common()]
+
+    def frequency(self, word: str) -> int:
+        counter = self.forms.get(fold(word))
+        return sum(counter.values()) if counter else 0
+
+    def known_lemma(self, lemma: str) -> bool:
+        return lemma in self.forms and lemma in self.forms[lemma]
+
+    def suggest(self, word: str) -> str | None:
+        """The most frequent corpus form within edit distance 1 (2 for longer words)."""
+        w = fold(word)
+        if len(w) < 4 or w in self.forms:
+            return None
+        deletes = self._delete_index()
+        max_d = 1 if len(w) < 7 else 2
+        cands: set[str] = set()
+        for d in _deletes(w, max_d):
+            cands |= deletes.get(d, set())
+        best: tuple[int, int, str] | None = None
+        for c in cands:
+            dist = _levenshtein(w, c)
+            if dist <= max_d:
+                key = (dist, -self.frequency(c), c)
+                if best is None or key < best:
+                    best = key
+        return best[2] if best else None
+
+    def _delete_index(self) -> dict[str, set[str]]:
+        if self._deletes is None:
+            idx: dict[str, set[str]] = defaultdict(set)
+            for form in self.forms:
+                if len(form) >= 3 and form.isalpha():
+                    for d in _deletes(form, 1 if len(form) < 6 else 2):
+                        idx[d].add(form)
+            self._deletes = idx
+        return self._deletes
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        nxt = set()
+        for w in frontier:
+            for i in range(len(w)):
+                nxt.add(w[:i] + w[i + 1 :])
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+def _levenshtein(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+_CACHE_DIR: list[Path] = []
+
+
+def set_cache_dir(path: Path) -> None:
+    """Where the folded dictionary is kept between processes (built once, ~2 s)."""
+    _CACHE_DIR[:] = [Path(path)]
+
+
+@lru_cache(maxsize=1)
+def dictionary_forms() -> dict[str, tuple[str, ...]]:
+    """simplemma's Czech form dictionary, folded: folded form -> folded lemmas."""
+    cache = _CACHE_DIR[0] / "dictionary-cs-folded.pickle" if _CACHE_DIR else None
+    if cache is not None and cache.exists():
+        try:
+            with open(cache, "rb") as fh:
+                data: dict[str, tuple[str, ...]] = pickle.load(fh)
+            return data
+        except (OSError, pickle.PickleError, EOFError):
+            pass
+    result = _build_dictionary_forms()
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_name(cache.name + ".tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(cache)
+        except OSError:
+            pass
+    return result
+
+
+def _build_dictionary_forms() -> dict[str, tuple[str, ...]]:
+    try:
+        from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+    except ImportError:  # pragma: no cover - simplemma is a dependency
+        return {}
+    raw = DefaultDictionaryFactory().get_dictionary("cs")
+    out: dict[str, set[str]] = defaultdict(set)
+    for form, lemma in raw.items():
+        f = fold(form)
+        out[f].add(fold(lemma))
+    return {k: tuple(sorted(v)) for k, v in out.items()}

@@ -1,0 +1,96 @@
+"""Typed requests and results of search; the JSON contract of ``scsearch search --json``
+and ``GET /api/search`` is ``SearchResponse.to_json()``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    ministries: tuple[str, ...] = ()  # canonical codes (MŽP ...), OR within
+    doc_types: tuple[str, ...] = ()  # OR within; "decision" selects decision records
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    years: tuple[int, ...] = ()
+    limit: int = 10
+    offset: int = 0
+    sort: str = "relevance"  # "relevance" | "date" | "date_asc"
+    group: bool = False  # group hits by document (UI); flat page hits otherwise
+    include_decisions: bool = False  # decision records only when asked for (doc_types has "decision" or this)
+
+
+@dataclass(frozen=True)
+class Hit:
+    record_id: str  # unique id of the page/row/decision record
+    doc_id: str  # stable id of the document (hash of its normalised path)
+    path: str  # source path as ingested
+    title: str
+    doc_type: str  # minutes | presentation | funding_overview | plan | methodology | other | decision
+    date: dt.date | None
+    ministries: tuple[str, ...]
+    page: int | None
+    snippet: str  # HTML: escaped text with <mark> around matched words
+    score: float
+    page_label: str | None = None
+    method: str = "text"  # text | ocr | needs_ocr
+    kind: str = "page"  # page | slide | row | decision
+    citation: str = ""  # ready Czech citation
+    decision: dict[str, Any] | None = None  # for decision records: kind, responsible, deadline, number
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "title": self.title,
+            "doc_type": self.doc_type,
+            "date": self.date.isoformat() if self.date else None,
+            "ministries": list(self.ministries),
+            "page": self.page,
+            "snippet": self.snippet,
+            "score": round(float(self.score), 4),
+            "doc_id": self.doc_id,
+            "page_label": self.page_label,
+            "method": self.method,
+            "kind": self.kind,
+            "citation": self.citation,
+        }
+        if self.decision is not None:
+            out["decision"] = self.decision
+        return out
+
+
+@dataclass(frozen=True)
+class DocGroup:
+    """Hits of one document (grouped view)."""
+
+    doc_id: str
+    best: Hit
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    query: str
+    total: int  # number of matching records (pages/rows/decisions) after filters
+    hits: tuple[Hit, ...]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # ministry, doc_type, year, meeting
+    notices: tuple[str, ...] = ()  # Czech notices: partial match, typo correction, lemmatiser mismatch
+    suggestion: str | None = None  # "Měli jste na mysli …" (only when it has hits)
+    partial: bool = False  # True when not all words matched (AND found nothing)
+    groups: tuple[DocGroup, ...] = ()  # when request.group
+    total_docs: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [h.to_json() for h in self.hits],
+            "facets": self.facets,
+            "notices": list(self.notices),
+            "suggestion": self.suggestion,
+            "partial": self.partial,
+            "total_docs": self.total_docs,
+        }

@@ -1,0 +1,1 @@
+"""Ingestion: files -> text units -> metadata -> lemmas."""

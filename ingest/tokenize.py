@@ -1,0 +1,45 @@
+"""The one tokenizer shared by indexing and querying.
+
+Words keep inner hyphens (``e-mobilita``, ``Frýdek-Místek``); identifiers stay whole
+(``RM/2077/68/2026``, ``541/2020``, ``II/449``, ``1.2.3``), as do e-mail addresses and URLs.
+
+>>> [t for _, _, t in tokenize("Usnesení RM/2077/68/2026 viz https://mmr.cz, e-mobilita.")]
+['Usnesení', 'RM/2077/68/2026', 'viz', 'https://mmr.cz', 'e-mobilita']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_W = r"[^\W_]"  # a word character, underscore excluded ("POSKYTOVÁNÍ_HVDs_" is two words)
+_TOKEN_RE = re.compile(
+    rf"""
+    (?:https?://|www\.)[^\s<>"'()\[\]]+[^\s<>"'()\[\].,;:!?]     # URL
+    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                                # e-mail
+    | {_W}+(?:[/.]{_W}+)*(?:/{_W}+)                                # identifiers with slashes: RM/2077/68/2026
+    | \d+(?:[.,]\d+)+                                              # numbers with separators: 1.2.3, 3,5
+    | {_W}+(?:[-‐‑'’]{_W}+)*                                       # words, inner hyphens and apostrophes kept
+    """,
+    re.VERBOSE | re.UNICODE,
+)
+
+
+def tokenize(text: str) -> list[tuple[int, int, str]]:
+    """Split ``text`` into (start, end, token) triples; offsets index into ``text``."""
+    out: list[tuple[int, int, str]] = []
+    for m in _TOKEN_RE.finditer(text):
+        tok = m.group(0)
+        out.append((m.start(), m.end(), tok))
+    return out
+
+
+def fold(s: str) -> str:
+    """Lowercase and strip diacritics: ``Městům`` -> ``mestum``."""
+    s = unicodedata.normalize("NFD", s.lower())
+    return "".join(c for c in s if not unicodedata.combining(c)).replace("‐", "-").replace("‑", "-")
+
+
+def normalize_token(s: str) -> str:
+    """Lowercase, NFC, unify hyphen variants; diacritics kept."""
+    return unicodedata.normalize("NFC", s.lower()).replace("‐", "-").replace("‑", "-").replace("’", "'")

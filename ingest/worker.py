@@ -1,0 +1,127 @@
+"""Extraction in separate worker processes: bounded time and memory per file.
+
+A hostile file (a decompression bomb, a PDF with cyclic objects, a page that
+makes a parser loop) can cost at most ``file_timeout`` seconds and the memory
+limit of one worker; the worker is then replaced and the run goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import signal
+import time
+from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult, Pool
+from typing import Any
+
+from scsearch import errors
+from scsearch.models import ExtractedDocument
+
+WORKER_MEMORY_BYTES = 6 * 1024**3
+
+
+@dataclass(frozen=True)
+class ExtractOutcome:
+    path: str
+    doc: ExtractedDocument | None
+    error_code: str = ""
+    error_reason: str = ""
+    error_detail: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.doc is not None
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Timeout()
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = WORKER_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(hard, WORKER_MEMORY_BYTES)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def extract_one(path: str, options: dict[str, Any]) -> ExtractOutcome:
+    """Run the extractor on one file; never raises."""
+    from ingest.extract import extract
+
+    start = time.perf_counter()
+    timeout = int(options.pop("file_timeout", 0) or 0)
+    if timeout:
+        signal.alarm(timeout)
+    try:
+        doc = extract(path, **options)
+        return ExtractOutcome(path, doc, seconds=time.perf_counter() - start)
+    except errors.ExtractionError as exc:
+        return ExtractOutcome(path, None, exc.code, exc.reason, exc.detail, time.perf_counter() - start)
+    except _Timeout:
+        return ExtractOutcome(path, None, "timeout", errors.TooLarge.reason, f"zpracování trvalo déle než {timeout} s",
+                              time.perf_counter() - start)
+    except MemoryError:
+        return ExtractOutcome(path, None, "too_large", errors.TooLarge.reason, "nedostatek paměti",
+                              time.perf_counter() - start)
+    except RecursionError:
+        return ExtractOutcome(path, None, "corrupt", errors.CorruptFile.reason, "zacyklená struktura",
+                              time.perf_counter() - start)
+    except Exception as exc:  # noqa: BLE001 - the boundary: any library failure is a corrupt file
+        return ExtractOutcome(path, None, "corrupt", errors.CorruptFile.reason, f"{type(exc).__name__}: {exc}"[:200],
+                              time.perf_counter() - start)
+    finally:
+        if timeout:
+            signal.alarm(0)
+
+
+class ExtractorPool:
+    """A small pool of extraction workers with a hard timeout per file."""
+
+    def __init__(self, processes: int, options: dict[str, Any]) -> None:
+        self.processes = max(1, processes)
+        self.options = options
+        self.hard_timeout = int(options.get("file_timeout", 300) or 300) * 2 + 30
+        self._ctx = mp.get_context("spawn")
+        self._pool: Pool | None = None
+
+    def _get(self) -> Pool:
+        if self._pool is None:
+            self._pool = self._ctx.Pool(self.processes, initializer=_init_worker, maxtasksperchild=200)
+        return self._pool
+
+    def submit(self, path: str) -> AsyncResult[ExtractOutcome]:
+        return self._get().apply_async(extract_one, (path, dict(self.options)))
+
+    def result(self, path: str, handle: AsyncResult[ExtractOutcome]) -> ExtractOutcome:
+        try:
+            return handle.get(timeout=self.hard_timeout)
+        except mp.TimeoutError:
+            self.restart()
+            return ExtractOutcome(path, None, "timeout", errors.TooLarge.reason, "zpracování nebylo dokončeno včas")
+        except Exception as exc:  # noqa: BLE001 - a worker died (e.g. killed by the memory limit)
+            self.restart()
+            return ExtractOutcome(path, None, "corrupt", errors.CorruptFile.reason, f"pád extrakce: {exc}"[:200])
+
+    def restart(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None

@@ -1,0 +1,53 @@
+"""Readable terminal output for search, documents and decisions."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from index.citation import NBSP
+
+
+def _plain(snippet_html: str) -> str:
+    text = re.sub(r"</?mark>", "*", snippet_html)
+    return html.unescape(text).replace(NBSP, " ")
+
+
+def print_results(resp: Any, stats: dict[str, Any]) -> None:
+    for n in resp.notices:
+        print(f"! {n}")
+    if resp.suggestion:
+        print(f"Měli jste na mysli: {resp.suggestion}?")
+    print(f"Nalezeno: {resp.total} stran/jednotek")
+    for i, h in enumerate(resp.hits, 1):
+        date = h.date.strftime("%-d. %-m. %Y") if h.date else "bez data"
+        where = f"s. {h.page}" if h.page else ""
+        print(f"\n{i}. {h.title}  [{h.doc_type}, {date}, {', '.join(h.ministries) or '–'}] {where}")
+        print(f"   {h.path}")
+        print(f"   {_plain(h.snippet)}")
+    if stats.get("lemmatizer"):
+        print(f"\n(lemmatizátor: {stats['lemmatizer']}, generace {stats.get('generation')})")
+
+
+def print_documents(docs: list[dict[str, Any]], stats: dict[str, Any]) -> None:
+    for d in docs:
+        method = d.get("method", "text")
+        print(
+            f"{d.get('date') or '----------'}  {d.get('doc_type', ''):<16} {d.get('units', 0):>4} {d.get('unit_kind', '')}  "
+            f"{method:<9} {','.join(d.get('ministries', [])):<20} {d['path']}"
+        )
+        print(f"            {d.get('title', '')}")
+    print(f"\nCelkem {len(docs)} dokumentů; lemmatizátor {stats.get('lemmatizer')}, generace {stats.get('generation')}")
+
+
+def print_decisions(resp: Any) -> None:
+    for h in resp.hits:
+        dec = h.decision or {}
+        date = h.date.isoformat() if h.date else "----------"
+        resp_ = ", ".join(dec.get("responsible", [])) or "–"
+        deadline = dec.get("deadline") or dec.get("deadline_text") or "–"
+        print(f"{date}  [{dec.get('kind', '')}] {dec.get('number', '')} odpovídá: {resp_}; termín: {deadline}")
+        print(f"    {dec.get('text', '')}")
+        print(f"    ({h.citation})")
+    print(f"\nCelkem {resp.total} usnesení a úkolů")
