@@ -40,6 +40,18 @@ class AnalysedText:
         return " ".join(form_token(t) for _, _, t in self.tokens)
 
 
+# Folded lemmas of each type's Czech name, added to the title field so that a query
+# such as "prezentace MŽP" or "zápis elektromobilita" prefers documents of that type.
+TYPE_WORDS = {
+    "minutes": "zapis jednani",
+    "presentation": "prezentace",
+    "funding_overview": "prehled vyzva",
+    "plan": "plan cinnost",
+    "methodology": "metodika",
+    "decision": "usneseni ukol",
+}
+
+
 def date_int(d: dt.date | None) -> int:
     return d.year * 10000 + d.month * 100 + d.day if d else 0
 
@@ -76,7 +88,7 @@ def build_records(
         "meeting": str(meta.meeting_number) if meta.meeting_number else "",
         "doc_ministries": ",".join(meta.ministries),
     }
-    title_field = title.lemma_field()
+    title_field = title.lemma_field() + " " + TYPE_WORDS.get(meta.doc_type, "")
     records: list[dict[str, Any]] = []
     for i, (page, analysed) in enumerate(zip(doc.pages, units, strict=True)):
         if not page.text.strip() and page.method == "text":

@@ -9,6 +9,7 @@ so a renamed or moved file costs nothing to re-index.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -66,18 +67,48 @@ def nfc(path: str) -> str:
     return unicodedata.normalize("NFC", path)
 
 
+IGNORE_FILE = ".scsearchignore"
+
+
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Files under the given paths (recursively), sorted, skipping hidden files, sidecars and temp files."""
+    """Files under the given paths (recursively), sorted.
+
+    Skips hidden files, sidecars, temporary office files, and whatever a
+    ``.scsearchignore`` file in a walked folder lists (fnmatch patterns relative to
+    that folder, one per line; ``dir/`` ignores a folder). Files named explicitly are
+    always taken.
+    """
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if _wanted(name):
-                        yield Path(root) / name
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        ignores: list[tuple[Path, list[str]]] = []
+        for root, dirs, files in os.walk(path):
+            here = Path(root)
+            ign = here / IGNORE_FILE
+            if ign.is_file():
+                pats = [ln.strip() for ln in ign.read_text(encoding="utf-8", errors="replace").splitlines()]
+                ignores.append((here, [x for x in pats if x and not x.startswith("#")]))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _ignored(here / d, True, ignores))
+            for name in sorted(files):
+                if _wanted(name) and not _ignored(here / name, False, ignores):
+                    yield here / name
+
+
+def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, list[str]]]) -> bool:
+    for base, patterns in ignores:
+        try:
+            rel = path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+        for pat in patterns:
+            if pat.endswith("/"):
+                if is_dir and fnmatch.fnmatch(rel, pat.rstrip("/")):
+                    return True
+            elif fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.name, pat):
+                return True
+    return False
 
 
 def _wanted(name: str) -> bool:

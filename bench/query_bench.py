@@ -1,0 +1,160 @@
+"""Query latency p50/p95 (in process, no CLI) per query class, on the sample corpus and on
+synthetic corpora made by replicating and varying it.
+
+    .venv/bin/python bench/query_bench.py                      # sample corpus only
+    .venv/bin/python bench/query_bench.py --pages 10000 20000 100000
+
+Synthetic pages reuse real page texts from the sample corpus with their sentences
+shuffled and mixed between pages, and new documents with random dates (2016–2026),
+types and ministries, so term statistics stay Czech-like while the index grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import CORPUS, dir_size, machine, summary_ms  # noqa: E402
+
+QUERIES: dict[str, list[dict]] = {
+    "single word": [{"query": q} for q in ("dotace", "elektromobilita", "metodika", "mestum", "MŽP", "jednání")],
+    "multi-word AND": [{"query": q} for q in ("dotace mestum", "zasady urbanni politiky", "otevřená data obcí",
+                                              "financování projektů Smart Cities", "ministerstvem dopravy")],
+    "phrase": [{"query": q} for q in ('"Smart Cities"', '"pracovní skupina"', '"urbánní politiky"',
+                                      '"Ministerstvo pro místní rozvoj"', '"na jednání"')],
+    "filter + facets": [
+        {"query": "dotace", "ministries": ("MŽP",)},
+        {"query": "projekty", "date_from": dt.date(2017, 1, 1), "date_to": dt.date(2017, 12, 31)},
+        {"query": "smart cities", "doc_types": ("minutes",), "ministries": ("MMR", "MD")},
+        {"query": "data", "date_from": dt.date(2016, 1, 1), "doc_types": ("presentation",)},
+    ],
+    "typo / partial": [{"query": q} for q in ("elektromobylita", "kdy bude příští jednání pracovní skupiny")],
+}
+
+
+def build_corpus_index(data_dir: Path) -> None:
+    from ingest.lemmatize import get_lemmatizer
+    from ingest.pipeline import Pipeline
+
+    Pipeline(data_dir, lemmatizer=get_lemmatizer("simplemma")).run([str(CORPUS)])
+
+
+def build_synthetic(source: Path, target: Path, pages: int, seed: int = 7) -> float:
+    """Write a synthetic index of ``pages`` units from the stored records of ``source``."""
+    from whoosh import index as windex
+
+    from index import store
+    from index.analysis import form_token
+    from index.records import date_int
+    from index.stemmer import stem
+    from index.writer import GenerationWriter
+    from ingest.tokenize import tokenize
+    from scsearch.models import MINISTRIES
+
+    rnd = random.Random(seed)
+    gen = store.current_generation(source)
+    assert gen is not None
+    meta = store.read_meta(gen)
+    with windex.open_dir(str(gen)).searcher() as s:
+        base = [dict(f) for f in s.all_stored_fields() if f.get("kind") != "decision" and f.get("text")]
+    lex_pairs: list[tuple[str, str]] = []
+    t0 = time.perf_counter()
+    with store.writer_lock(target):
+        w = GenerationWriter(target, meta["lemmatizer"], full=True)
+        w.writer.commit()
+        w.writer = w.ix.writer(limitmb=512, procs=1)
+        n = 0
+        doc = 0
+        while n < pages:
+            doc += 1
+            date = dt.date(2016, 1, 1) + dt.timedelta(days=rnd.randrange(0, 3650))
+            src = rnd.choice(base)
+            mins = tuple(sorted(rnd.sample(MINISTRIES, rnd.randint(0, 3))))
+            for i in range(rnd.randint(2, 14)):
+                a, b = rnd.choice(base), rnd.choice(base)
+                lem_a, lem_b = a.get("lemma", "").split(" "), b.get("lemma", "").split(" ")
+                toks_a, toks_b = tokenize(a["text"]), tokenize(b["text"])
+                cut_a, cut_b = len(toks_a) // 2, len(toks_b) // 2
+                toks = toks_a[:cut_a] + toks_b[cut_b:]
+                lemmas = lem_a[:cut_a] + lem_b[cut_b:]
+                if len(lemmas) != len(toks):
+                    continue
+                text = " ".join(t for _, _, t in toks)
+                w.writer.add_document(
+                    record_id=f"s{doc}:{i}", doc_id=f"s{doc}", path=f"synthetic/{doc}.pdf", abs_path="", kind="page",
+                    lemma=" ".join(lemmas), form=" ".join(form_token(t) for _, _, t in toks),
+                    stem=" ".join(stem(t) for _, _, t in toks), head=src.get("lemma", "").split(" ")[0],
+                    entity="", doc_type=rnd.choice(["minutes", "presentation", "funding_overview", "other"]),
+                    ministry=",".join(mins), date=date_int(date), year=str(date.year), meeting="",
+                    text=text, title=f"Synthetický dokument {doc}", page=i + 1, method="text", unit_index=i,
+                )
+                n += 1
+                if n >= pages:
+                    break
+        lexicon_src = store.current_generation(source)
+        from index.lexicon import Lexicon
+
+        w.lexicon = Lexicon.load(lexicon_src)
+        w.commit({}, {"synthetic_pages": pages})
+    del lex_pairs
+    return time.perf_counter() - t0
+
+
+def run_queries(data_dir: Path, repeat: int = 5) -> dict[str, tuple[float, float, float]]:
+    from index.search import Searcher
+    from index.types import SearchRequest
+
+    s = Searcher(data_dir)
+    s.search(SearchRequest(query="dotace"))  # open, warm caches
+    s.search(SearchRequest(query="elektromobylita"))
+    out = {}
+    for cls, qs in QUERIES.items():
+        times: list[float] = []
+        for _ in range(repeat):
+            for q in qs:
+                t = time.perf_counter()
+                s.search(SearchRequest(**q))
+                times.append(time.perf_counter() - t)
+        out[cls] = summary_ms(times)
+    s.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pages", type=int, nargs="*", default=[])
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    print(f"Machine: {machine()}\n")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus_dir = Path(tmp) / "corpus"
+        build_corpus_index(corpus_dir)
+        from index.search import Searcher
+
+        n = Searcher(corpus_dir).stats()["records"]
+        rows.append((f"sample corpus ({n} records)", run_queries(corpus_dir, args.repeat), dir_size(corpus_dir / "index")))
+        for pages in args.pages:
+            target = Path(tmp) / f"syn{pages}"
+            secs = build_synthetic(corpus_dir, target, pages)
+            print(f"built synthetic index of {pages} pages in {secs:.0f} s", file=sys.stderr)
+            rows.append((f"synthetic {pages} pages", run_queries(target, args.repeat), dir_size(target / "index")))
+    classes = list(QUERIES)
+    print("| corpus | " + " | ".join(classes) + " | index size |")
+    print("|---|" + "---:|" * (len(classes) + 1))
+    for name, res, size in rows:
+        cells = [f"{res[c][0]:.1f} / {res[c][1]:.1f}" for c in classes]
+        print(f"| {name} | " + " | ".join(cells) + f" | {size / 1024 / 1024:.1f} MiB |")
+    print("\nCells: p50 / p95 latency in ms of Searcher.search() (query parsing, expansion, filters, facets, "
+          "top-10 ranking and snippets).")
+
+
+if __name__ == "__main__":
+    main()

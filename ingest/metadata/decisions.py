@@ -1,0 +1,503 @@
+"""Decisions and tasks in minutes and resolution records.
+
+Two shapes are understood:
+
+* numbered resolutions ("Číslo: RM/2070/68/2026", "Usnesení č. 1386/45", "RM/2070/68/2026 Rada …"),
+  with lettered items "a) schvaluje …", "b) ukládá OBH vypracovat …", optional "Zodpovídá:", "Termín:"
+  and "Hlasování:" lines; each adopted item is one Decision (rejected items, "Návrh nebyl přijat",
+  and the "NEPŘIJATÉ NÁVRHY" section are skipped);
+* free text of minutes: "Úkol 3/1: …", "Úkol pro X – …", "… – úkol pro X.", "Úkoly:" lists,
+  "MMR zapracuje … T: 31. 3. 2025", "Závěr: …", "PS se shodla …", "Členové PS berou na vědomí …".
+
+>>> [d.kind for d in extract_decisions([(1, "Úkol 3/1: MMR zašle podklady. T: 30. 4. 2018")])]
+['task']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ingest.metadata.dates import find_dates
+from ingest.metadata.entities import BY_CODE, find_entities, fold_same_length
+from scsearch.models import Decision
+
+# ---------------------------------------------------------------- line classes
+_HEADER = re.compile(
+    r"^(?:Číslo(?:\s+usnesení)?\s*:|Usnesení\s+(?:č\.|čís\.|číslo)\s*:?)\s*"
+    r"(?P<num>(?:[A-ZÚ]{1,4}\s?/\s?)?\d+(?:\s?/\s?\w+)*)\s*[:.]?\s*(?P<rest>.*)$"
+)
+_INLINE_HEADER = re.compile(r"^(?P<num>[A-Z]{1,4}/\d+/\d+/\d{4})\b\s*[:.–-]?\s*(?P<rest>\S.*)$")
+_ITEM = re.compile(r"^(?P<letter>[a-z])\)\s*(?P<rest>.*)$")
+_RESPONSIBLE = re.compile(r"^(?:Zodpovídá|Odpovídá|Zodpovědnost|Zodpovědný|Odpovědnost|Z)\s*:\s*(?P<v>.+)$")
+_DEADLINE = re.compile(r"^(?:Termín(?:\s+plnění)?|T)\s*:\s*(?P<v>.+)$")
+_VOTE = re.compile(r"^(?:Hlasování\s*:?\s*)?(?:(?P<letter>[a-z])\)\s*)?pro\s*[-–:]?\s*\d+", re.IGNORECASE)
+_VOTE_HEAD = re.compile(r"^Hlasování\s*:?\s*$", re.IGNORECASE)
+_REJECTED = re.compile(r"nebyl\w*\s+prijat|neprijat|nebyl\w*\s+schvalen")
+_REJECTED_SECTION = re.compile(r"^(?:neprijate\s+navrhy|navrhy?,?\s+(?:ktere?|ktery)\s+nebyl\w*\s+prijat\w*)")
+_SIGNATURE = re.compile(r"\bv\.\s?r\.|^(?:starosta|mistostarosta|primator|hejtman)\w*\s+(?:mesta|obce|kraje)")
+_AGENDA_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+[A-ZÁ-Ž]")
+_PAGE_NOISE = re.compile(r"^(?:stránka|strana)\s+\d+\s+z\s+\d+$|^\d{1,3}$|^-\s*\d+\s*-$", re.IGNORECASE)
+
+# ---------------------------------------------------------------- verbs and kinds
+_VERBS = (
+    "bere na vědomí|berou na vědomí|ukládá|pověřuje|vyzývá|žádá|schvaluje|neschvaluje|souhlasí|nesouhlasí|"
+    "doporučuje|nedoporučuje|revokuje|ruší|volí|jmenuje|odvolává|deleguje|zřizuje|určuje|stanovuje|stanoví|"
+    "vydává|uděluje|rozhodla|rozhodl|trvá|navrhuje|zmocňuje|stahuje|deklaruje|přijímá|odkládá|vyhovuje|"
+    "nevyhovuje|konstatuje|setrvává|projednala|projednal|vyslovuje|odmítá"
+)
+_VERB_RE = re.compile(rf"(?<!\w)(?P<verb>{_VERBS})(?!\w)")
+_TASK_VERBS = {"ukládá", "pověřuje", "vyzývá", "žádá"}
+_NOTED_VERBS = {"bere na vědomí", "berou na vědomí"}
+
+# Free-text cues.
+_TASK_LINE = re.compile(
+    r"^Úkol\w*\s*(?:č\.\s*)?(?P<num>\d+(?:\s?/\s?\d+)*)?\s*(?:pro\s+(?P<who>.+?))?(?:\s*:\s*|\s+[–—-]\s+)(?P<body>.+)$"
+)
+_TASK_TRAILER = re.compile(r"^(?P<body>.+?)\s+[–—-]\s+úkol\s+pro\s+(?P<who>.+?)\.?$", re.IGNORECASE)
+_TASKS_HEAD = re.compile(r"^(?:Úkoly|Přijaté\s+úkoly|Nové\s+úkoly)\s*:?\s*$")
+_CONCLUSION_LINE = re.compile(r"^(?:Závěry?|Závěr\s+jednání|Shrnutí)\s*:\s*(?P<body>.*)$")
+_GROUP_SUBJECT = (
+    r"(?:PS(?:\s+(?:pro\s+)?SC)?|pracovní\s+skupina|členové(?:\s+\w+){0,3}|účastníci(?:\s+\w+){0,2}|přítomní)"
+)
+_CONCLUSION_SENT = re.compile(
+    rf"^(?:{_GROUP_SUBJECT}\s+(?:se\s+)?(?:shodl\w*|dohodl\w*|souhlasí|souhlasili|odsouhlasil\w*|schválil\w*)"
+    r"|(?:Bylo|Je)\s+(?:dohodnuto|odsouhlaseno|schváleno|rozhodnuto)|Dohodnuto)\b",
+    re.IGNORECASE,
+)
+_NOTED_SENT = re.compile(rf"^{_GROUP_SUBJECT}\s+(?:bere|berou|vzal\w*)\s+na\s+vědomí\b", re.IGNORECASE)
+_TASK_VERB_FUTURE = re.compile(
+    r"(?<!\w)(?:zajistí|zašle|zašlou|rozešle|rozešlou|zapracuje|zapracují|připraví|prověří|předloží|zpracuje|"
+    r"zpracují|doplní|svolá|svolají|informuje|informují|pošle|pošlou|vypracuje|vypracují|zveřejní|aktualizuje|"
+    r"aktualizují|osloví|ověří|uspořádá|uspořádají|zorganizuje|zorganizují|předá|předají|projedná|projednají|"
+    r"zmapuje|zmapují|navrhne|navrhnou|vyhodnotí|připomínkuje|připomínkují)(?!\w)"
+)
+_BULLET = re.compile(r"^\s*(?:[-–•*▪●○]|\d{1,2}\))\s+")
+_INLINE_DEADLINE = re.compile(
+    r"(?<!\w)(?:T|Termín)\s*:\s*(?P<v>[^;\n]+?)\s*(?=$|;|\)|,?\s+(?:Z|Zodpovídá|Odpovídá)\s*:)"
+)
+_INLINE_RESPONSIBLE = re.compile(
+    r"(?<!\w)(?:Z|Zodpovídá|Odpovídá)\s*:\s*(?P<v>[^;\n]+?)\s*(?=$|;|\)|,?\s+(?:T|Termín)\s*:)"
+)
+_TEXT_DEADLINE = re.compile(
+    r"(?:(?:nejpozději\s+|ve\s+lhůtě\s+)?do\s+(?P<rel>(?:příštího|dalšího|následujícího)\s+(?:jednání|zasedání|setkání)"
+    r"(?:\s+(?:PS|pracovní\s+skupiny|rady|zastupitelstva))?|konce\s+\w+(?:\s+(?:roku\s+)?\d{4})?)"
+    r"|(?:nejpozději\s+|ve\s+lhůtě\s+)?do\s+(?P<date>\d{1,2}\.\s*(?:\d{1,2}\.|\w+)\s*\d{4})"
+    r"|(?P<ongoing>průběžně))",
+    re.IGNORECASE,
+)
+_ABBREVIATIONS = {
+    "ing", "mgr", "bc", "judr", "mudr", "phdr", "rndr", "doc", "prof", "p", "č", "tzn", "tj", "apod", "např",
+    "odst", "písm", "sb", "resp", "cca", "hod", "ul", "nám", "vč", "atd", "pí", "st", "čl", "arch",
+}  # fmt: skip
+
+# Role words after "ukládá/pověřuje/vyzývá" and their nominative.
+_ROLES = {
+    "starostovi": "starosta", "starostu": "starosta", "starosty": "starosta", "starosta": "starosta",
+    "mistostarostovi": "místostarosta", "mistostarostu": "místostarosta", "mistostarosta": "místostarosta",
+    "tajemnikovi": "tajemník", "tajemnika": "tajemník", "tajemnik": "tajemník",
+    "rade": "Rada", "radu": "Rada", "rada": "Rada", "zastupitelstvu": "Zastupitelstvo",
+    "vedeni": "vedení", "vedoucimu": "vedoucí", "vedouciho": "vedoucí", "vedouci": "vedoucí",
+    "reditelce": "ředitelka", "reditelku": "ředitelka", "rediteli": "ředitel", "reditele": "ředitel",
+    "odboru": "odbor", "odbor": "odbor", "vybor": "výbor", "vyboru": "výbor", "komisi": "komise",
+    "spravci": "správce", "spravce": "správce", "predsedovi": "předseda", "predsedu": "předseda",
+}  # fmt: skip
+_GENITIVE_FILLERS = {"mesta", "obce", "mistni", "casti", "kraje", "pro", "a"}
+
+
+@dataclass
+class _Block:
+    number: str
+    page: int | None
+    subject: list[str] = field(default_factory=list)
+    items: list[tuple[str, list[str], int | None]] = field(default_factory=list)
+    responsible: tuple[str, ...] = ()
+    deadline_text: str = ""
+    voting: bool = False
+    rejected_all: bool = False
+    rejected: set[str] = field(default_factory=set)
+
+
+# ---------------------------------------------------------------- helpers
+def _is_word_start(s: str) -> bool:
+    return bool(s) and (s[0].isupper() or s[0].isdigit())
+
+
+def split_responsible(value: str) -> tuple[str, ...]:
+    """'MMR, MŽP' -> ('MMR', 'MŽP'); 'Ing. P. Hojgr, Mgr. I. Nevěčná' -> both names; entities become codes."""
+    out: list[str] = []
+    value = value.strip().rstrip(".;")
+    for part in re.split(r"\s*[,;/]\s*|\s+a\s+(?=[A-ZÁ-Ž])", value):
+        part = part.strip()
+        if not part:
+            continue
+        mentions = find_entities(part)
+        if mentions and sum(m.end - m.start for m in mentions) >= 0.6 * len(part.replace(" ", "")):
+            out.extend(m.code for m in mentions)
+        else:
+            out.append(_person_nominative(part))
+    return tuple(dict.fromkeys(out))
+
+
+_TITLE_OR_INITIAL = re.compile(r"^(?:[A-ZÁ-Ž]\.|Ing\.|Mgr\.|Bc\.|JUDr\.|PhDr\.|RNDr\.|MUDr\.|paní|p\.|pí\.)$")
+
+
+def _person_nominative(name: str) -> str:
+    """Feminine surnames after a title or initial: 'Mgr. Nevěčnou' -> 'Mgr. Nevěčná'."""
+    words = name.split()
+    if words and fold_same_length(words[0]) in _ROLES:
+        words[0] = _ROLES[fold_same_length(words[0])]
+    if (
+        len(words) >= 2
+        and _TITLE_OR_INITIAL.match(words[-2])
+        and words[-1].endswith("ou")
+        and words[-1][0].isupper()
+    ):
+        words[-1] = words[-1][:-2] + "á"
+    return " ".join(words)
+
+
+def _object_after(verb_end: int, text: str) -> tuple[str, ...]:
+    """The addressee of 'ukládá/pověřuje/vyzývá X …': entities as codes, roles in nominative."""
+    tail = text[verb_end:].strip()
+    mentions = [m for m in find_entities(tail[:80]) if m.start < 3]
+    if mentions:
+        return (mentions[0].code,)
+    words: list[str] = []
+    for raw in tail.split():
+        w = raw.rstrip(",.;:")
+        f = fold_same_length(w)
+        if not w:
+            break
+        if (
+            f in _ROLES
+            or f in _GENITIVE_FILLERS
+            or (w[0].isupper() and not f.endswith(("at", "it", "et", "ovat")))
+        ):
+            words.append(w)
+        else:
+            break
+        if raw != w:  # punctuation ends the addressee
+            break
+    while words and fold_same_length(words[-1]) in {"pro", "a"}:
+        words.pop()
+    if not words:
+        return ()
+    f0 = fold_same_length(words[0])
+    if f0 in _ROLES:
+        words[0] = _ROLES[f0]
+    return (_person_nominative(" ".join(words)),)
+
+
+def _parse_deadline(value: str) -> tuple[dt.date | None, str]:
+    value = " ".join(value.split()).strip(" .;,")
+    dates = find_dates(value)
+    return (dates[0].date if dates else None), value
+
+
+def _deadline_in_text(text: str, kind: str) -> tuple[dt.date | None, str]:
+    m = _INLINE_DEADLINE.search(text)
+    if m:
+        return _parse_deadline(m.group("v"))
+    m = re.search(r"Termín[^.]{0,40}?\bdo\s+(?P<v>\d{1,2}\.\s*\d{1,2}\.\s*\d{4})", text)
+    if m:
+        return _parse_deadline(m.group("v"))
+    if kind != "task":
+        return None, ""
+    m = _TEXT_DEADLINE.search(text)
+    if not m:
+        return None, ""
+    if m.group("date"):
+        return _parse_deadline(m.group("date"))
+    if m.group("ongoing"):
+        return None, "průběžně"
+    return None, " ".join(m.group(0).split())
+
+
+def _first_verb(text: str) -> tuple[str, int, int]:
+    m = _VERB_RE.search(text)
+    if not m:
+        return "", -1, -1
+    return m.group("verb"), m.start(), m.end()
+
+
+def _kind_of(verb: str) -> str:
+    if verb in _NOTED_VERBS:
+        return "noted"
+    if verb in _TASK_VERBS:
+        return "task"
+    return "resolution"
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip()
+
+
+# ---------------------------------------------------------------- resolution blocks
+def _block_decisions(block: _Block) -> list[Decision]:
+    if block.rejected_all:
+        return []
+    subject = _clean(" ".join(block.subject)).rstrip(":").strip()
+    out: list[Decision] = []
+    entries = (
+        [
+            (f"{block.number} {letter})", letter, _clean(" ".join(lines)), page)
+            for letter, lines, page in block.items
+        ]
+        if block.items
+        else [(block.number, "", "", block.page)]
+    )
+    for number, letter, item_text, page in entries:
+        if letter and letter in block.rejected:
+            continue
+        text = _clean(f"{subject} {item_text}") if block.items else subject
+        if not text:
+            continue
+        verb, _, vend = _first_verb(text)
+        kind = _kind_of(verb)
+        responsible: tuple[str, ...] = ()
+        if kind == "task":
+            responsible = _object_after(vend, text)
+        responsible = tuple(dict.fromkeys(responsible + block.responsible))
+        deadline, deadline_text = (None, "")
+        if block.deadline_text:
+            deadline, deadline_text = _parse_deadline(block.deadline_text)
+        else:
+            deadline, deadline_text = _deadline_in_text(text, kind)
+        out.append(Decision(text, kind, page, responsible, deadline, deadline_text, number))
+    return out
+
+
+# ---------------------------------------------------------------- free text
+_SENT_SPLIT = re.compile(r"(?:(?<=[.!?])|(?<=zdržel se [-–] \d)|(?<=zdržel se [-–] \d\d))\s+(?=[A-ZÁ-Ž„\"])")
+
+
+def _sentences(unit: str) -> list[str]:
+    parts = []
+    start = 0
+    for m in _SENT_SPLIT.finditer(unit):
+        before = unit[start : m.start()]
+        last = before.rsplit(None, 1)[-1] if before.split() else ""
+        word = last.rstrip(".").lower()
+        if before.rstrip().endswith(".") and (
+            word in _ABBREVIATIONS
+            or (len(word) == 1 and word.isalpha())
+            or re.fullmatch(r"\d+", word)
+            or "." in word
+        ):
+            continue
+        parts.append(unit[start : m.start()])
+        start = m.end()
+    parts.append(unit[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _free_units(lines: list[tuple[str, int | None]]) -> list[tuple[str, int | None, bool]]:
+    """Join wrapped lines into units: (text, page, is_bullet); bullets and 'X:' heads start a new unit."""
+    units: list[list] = []
+    for text, page in lines:
+        bullet = bool(_BULLET.match(text))
+        starts_new = (
+            not units
+            or bullet
+            or _AGENDA_HEADING.match(text)
+            or _AGENDA_HEADING.match(units[-1][0])
+            or _TASK_LINE.match(text)
+            or _TASKS_HEAD.match(text)
+            or _CONCLUSION_LINE.match(text)
+            or _TASKS_HEAD.match(units[-1][0])
+            or (
+                units[-1][0].rstrip().endswith(".")
+                and text[:1].isupper()
+                and not _TITLE_OR_INITIAL.match(units[-1][0].rsplit(None, 1)[-1])
+            )
+            or re.search(r":\s*$", units[-1][0]) is not None
+            or _CONCLUSION_LINE.match(units[-1][0]) is not None
+            and units[-1][0].rstrip().endswith(":")
+        )
+        if starts_new:
+            units.append([_BULLET.sub("", text) if bullet else text, page, bullet])
+        else:
+            units[-1][0] = f"{units[-1][0]} {text}"
+    return [(_clean(u[0]), u[1], u[2]) for u in units]
+
+
+def _entities_before(text: str, end: int) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.code for m in find_entities(text[:end])))
+
+
+def _free_sentence(sent: str, page: int | None, mode: str) -> Decision | None:
+    m = _TASK_LINE.match(sent)
+    if m:
+        body = _clean(m.group("body"))
+        who = split_responsible(m.group("who")) if m.group("who") else ()
+        number = f"Úkol {m.group('num').replace(' ', '')}" if m.group("num") else ""
+        return _free_task(body if number else _clean(sent), page, who, number)
+    m = _TASK_TRAILER.match(sent)
+    if m:
+        return _free_task(_clean(m.group("body")), page, split_responsible(m.group("who")), "")
+    if mode == "tasks":
+        return _free_task(sent, page, (), "")
+    if mode == "conclusions":
+        return Decision(sent, "conclusion", page)
+    if _NOTED_SENT.match(sent):
+        return Decision(sent, "noted", page)
+    v = _TASK_VERB_FUTURE.search(sent)
+    if v and v.start() < 80 and not re.search(r"[.;,]", sent[: v.start()]):
+        mentions = find_entities(sent[: v.start()])
+        # the subject opens the sentence: "MMR zašle", "Zástupci MŽP prověří", not "… věnovalo MD, které zajistí"
+        if mentions and len(sent[: mentions[0].start].split()) <= 1:
+            return _free_task(sent, page, tuple(dict.fromkeys(m.code for m in mentions)), "")
+    if _CONCLUSION_SENT.match(sent):
+        return Decision(sent, "conclusion", page)
+    return None
+
+
+def _free_task(body: str, page: int | None, who: tuple[str, ...], number: str) -> Decision:
+    resp = _INLINE_RESPONSIBLE.search(body)
+    responsible = who or (split_responsible(resp.group("v")) if resp else ())
+    if not responsible:
+        v = _TASK_VERB_FUTURE.search(body)
+        if v:
+            responsible = _entities_before(body, v.start())
+    deadline, deadline_text = _deadline_in_text(body, "task")
+    text = _INLINE_RESPONSIBLE.sub("", _INLINE_DEADLINE.sub("", body))
+    text = _clean(re.sub(r"[\s,;]+$", "", text)) or body
+    return Decision(text, "task", page, responsible, deadline, deadline_text, number)
+
+
+def _free_decisions(lines: list[tuple[str, int | None]]) -> list[Decision]:
+    out: list[Decision] = []
+    mode = ""
+    for unit, page, bullet in _free_units(lines):
+        if _TASKS_HEAD.match(unit):
+            mode = "tasks"
+            continue
+        c = _CONCLUSION_LINE.match(unit)
+        if c:
+            body = _clean(c.group("body"))
+            if body:
+                out.append(Decision(body, "noted" if _NOTED_SENT.match(body) else "conclusion", page))
+                mode = ""
+            else:
+                mode = "conclusions"
+            continue
+        if mode and not bullet:
+            mode = ""
+        if mode or _TASK_LINE.match(unit):
+            d = _free_sentence(unit, page, mode)
+            if d:
+                out.append(d)
+            continue
+        for sent in _sentences(unit):
+            d = _free_sentence(sent, page, "")
+            if d:
+                out.append(d)
+    return out
+
+
+# ---------------------------------------------------------------- driver
+def _lines(pages: Iterable[tuple[int | None, str]]) -> list[tuple[str, int | None]]:
+    out: list[tuple[str, int | None]] = []
+    for number, text in pages:
+        for raw in (text or "").splitlines():
+            line = " ".join(raw.split())
+            if line and not _PAGE_NOISE.match(line):
+                out.append((line, number))
+    return out
+
+
+def extract_decisions(pages: Iterable[tuple[int | None, str]]) -> list[Decision]:
+    """Decisions and tasks from (page number, text) pairs, in reading order."""
+    out: list[Decision] = []
+    block: _Block | None = None
+    free: list[tuple[str, int | None]] = []
+    skipping = False  # inside a "NEPŘIJATÉ NÁVRHY" section
+
+    def flush_free() -> None:
+        if free:
+            out.extend(_free_decisions(free))
+            free.clear()
+
+    def flush_block() -> None:
+        nonlocal block
+        if block is not None:
+            out.extend(_block_decisions(block))
+            block = None
+
+    for line, page in _lines(pages):
+        folded = fold_same_length(line)
+        header = _HEADER.match(line) or _INLINE_HEADER.match(line)
+        if header and header.re is _INLINE_HEADER and not _VERB_RE.search(header.group("rest")[:80]):
+            header = None
+        if header:
+            flush_free()
+            flush_block()
+            skipping = False
+            block = _Block(re.sub(r"\s+", "", header.group("num")), page)
+            rest = header.group("rest").strip()
+            if rest:
+                item = _ITEM.match(rest)
+                if item:
+                    block.items.append((item.group("letter"), [item.group("rest")], page))
+                else:
+                    block.subject.append(rest.rstrip(":"))
+            continue
+        if _REJECTED_SECTION.match(folded):
+            flush_block()
+            flush_free()
+            skipping = True
+            continue
+        if skipping:
+            if _SIGNATURE.search(folded) or _AGENDA_HEADING.match(line):
+                skipping = False
+            continue
+        if block is not None:
+            if _SIGNATURE.search(folded) or (_AGENDA_HEADING.match(line) and not _ITEM.match(line)):
+                flush_block()
+                if _SIGNATURE.search(folded):
+                    continue
+                free.append((line, page))
+                continue
+            vote = _VOTE.match(line) if (block.voting or line.startswith("Hlasování")) else None
+            if vote or _VOTE_HEAD.match(line):
+                block.voting = True
+                if vote and _REJECTED.search(folded):
+                    if vote.group("letter"):
+                        block.rejected.add(vote.group("letter"))
+                    else:
+                        block.rejected_all = True
+                continue
+            if block.voting:  # the resolution ended with its vote; discussion follows
+                flush_block()
+                free.append((line, page))
+                continue
+            resp = _RESPONSIBLE.match(line)
+            if resp:
+                block.responsible = block.responsible + split_responsible(resp.group("v"))
+                continue
+            dl = _DEADLINE.match(line)
+            if dl:
+                block.deadline_text = dl.group("v")
+                continue
+            item = _ITEM.match(line)
+            if item:
+                block.items.append((item.group("letter"), [item.group("rest")], page))
+            elif block.items:
+                block.items[-1][1].append(line)
+            else:
+                block.subject.append(line.rstrip(":") if not block.subject else line)
+            continue
+        if _SIGNATURE.search(folded):
+            continue
+        free.append((line, page))
+    flush_block()
+    flush_free()
+    return out
+
+
+def responsible_ministries(decision: Decision) -> tuple[str, ...]:
+    """The ministry codes among a decision's responsible parties."""
+    return tuple(r for r in decision.responsible if r in BY_CODE and BY_CODE[r].kind == "ministry")
