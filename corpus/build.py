@@ -204,7 +204,7 @@ def add_table(doc: Any, rows: list[list[str]], widths: list[float] | None = None
                 set_cell_shading(cells[c], "D9E2F3")
     if widths:
         table.autofit = False
-        for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
             col.set(qn("w:w"), str(int(w * 567)))
         for row in table.rows:
             for c, w in enumerate(widths):
@@ -289,7 +289,7 @@ def build_docx(src: Path, out_dir: Path) -> Path:
                 cells[0].width = Cm(4.2)
                 cells[1].width = Cm(12.2)
             table.autofit = False
-            for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), (4.2, 12.2)):
+            for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), (4.2, 12.2), strict=False):
                 col.set(qn("w:w"), str(int(w * 567)))
             doc.add_paragraph()
         render_blocks(doc, blocks, meta)
