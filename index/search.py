@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from whoosh import index as windex
@@ -35,6 +38,7 @@ FORM_BOOST = 0.6
 ENTITY_BOOST = 1.5
 PHRASE_BONUS = 2.0
 STEM_BOOST = 0.35
+SYNONYM_BOOST = 0.5
 MAX_CANDIDATES = 5
 
 
@@ -138,15 +142,26 @@ class Searcher:
             self._searcher = None
 
     # ------------------------------------------------------------ query building
-    def candidates(self, word: str) -> list[str]:
-        """Folded index lemmas a typed word may stand for."""
+    def candidates(self, word: str, synonyms: bool = True) -> list[str]:
+        """Folded index lemmas a typed word may stand for (its synonyms included)."""
         f = fold(word)
         cands = self.lexicon.lemmas_for(f)[:MAX_CANDIDATES]
         if not cands:
             cands = list(dictionary_forms().get(f, ()))[:MAX_CANDIDATES]
         if f not in cands:
             cands.append(f)
+        if synonyms:
+            cands.extend(self.synonyms(cands))
         return cands
+
+    @staticmethod
+    def synonyms(lemmas: list[str]) -> list[str]:
+        out: list[str] = []
+        for c in lemmas:
+            for syn in synonym_groups().get(c, ()):
+                if syn not in lemmas and syn not in out:
+                    out.append(syn)
+        return out
 
     def _word_query(self, word: str, exact: bool, prefix: bool) -> Q.Query:
         norm = normalize_token(word)
@@ -156,9 +171,13 @@ class Searcher:
         if exact:
             return Q.Term("form", norm)
         subs: list[Q.Query] = []
-        for c in self.candidates(word):
+        primary = self.candidates(word, synonyms=False)
+        for c in primary:
             subs.append(Q.Term("lemma", c))
             subs.append(Q.Term("head", c, boost=HEAD_BOOST))
+        for c in self.synonyms(primary):
+            subs.append(Q.Term("lemma", c, boost=SYNONYM_BOOST))
+            subs.append(Q.Term("head", c, boost=HEAD_BOOST * SYNONYM_BOOST))
         subs.append(Q.Term("form", norm, boost=FORM_BOOST))
         st = stem(word)
         if len(st) >= 4:
@@ -369,13 +388,15 @@ class Searcher:
                                       notices=tuple(notices))
             query = Q.Every()
         allowed = self._filter_set(req, pq)
-        matched = self._matching(query, allowed)
+        everything = self._matching(query)
+        matched = [d for d in everything if d in allowed]
         if not matched and len(pq.positive) > 1:
             pquery, _ = self.build(pq, partial=True)
             if pquery is not None:
-                pmatched = self._matching(pquery, allowed)
+                peverything = self._matching(pquery)
+                pmatched = [d for d in peverything if d in allowed]
                 if pmatched:
-                    query, matched, partial = pquery, pmatched, True
+                    query, matched, everything, partial = pquery, pmatched, peverything, True
                     notices.append("Žádná stránka neobsahuje všechna slova dotazu; zobrazeny stránky, "
                                    "které obsahují jen některá z nich.")
         if len(matched) < 3:
@@ -384,15 +405,16 @@ class Searcher:
                 cq = parse(corrected)
                 cquery, cterms = self.build(cq)
                 if cquery is not None:
-                    cmatched = self._matching(cquery, allowed)
+                    ceverything = self._matching(cquery)
+                    cmatched = [d for d in ceverything if d in allowed]
                     if len(cmatched) > len(matched):
                         suggestion = corrected
                         if not matched:
                             notices.append(f"Pro „{req.query}“ nebylo nic nalezeno; zobrazeny výsledky pro „{corrected}“.")
-                            query, terms, matched, pq = cquery, cterms, cmatched, cq
+                            query, terms, matched, everything, pq = cquery, cterms, cmatched, ceverything, cq
         total = len(matched)
-        facets = self._facets(self._matching(query, None), req, pq) if query is not None else _empty_facets()
-        hits, groups, total_docs = self._ranked(query, allowed, req, terms, total)
+        facets = self._facets(everything, req, pq)
+        hits, groups, total_docs = self._ranked(query, allowed, req, terms, matched)
         return SearchResponse(
             query=req.query,
             total=total,
@@ -405,16 +427,14 @@ class Searcher:
             total_docs=total_docs,
         )
 
-    def _matching(self, query: Q.Query, allowed: set[int] | None) -> list[int]:
-        docs = query.docs(self._searcher)
+    def _matching(self, query: Q.Query) -> list[int]:
+        """Every live record the query matches, unfiltered and unscored."""
         assert self._cols is not None
         alive = self._cols.alive
-        if allowed is None:
-            return [d for d in docs if alive[d]]
-        return [d for d in docs if d in allowed]
+        return [d for d in query.docs(self._searcher) if alive[d]]
 
     def _ranked(
-        self, query: Q.Query, allowed: set[int], req: SearchRequest, terms: dict[str, set[str]], total: int
+        self, query: Q.Query, allowed: set[int], req: SearchRequest, terms: dict[str, set[str]], matched: list[int]
     ) -> tuple[list[Hit], list[DocGroup], int]:
         assert self._cols is not None
         limit = max(1, min(req.limit, 1000))
@@ -427,18 +447,20 @@ class Searcher:
             kwargs["reverse"] = req.sort == "date"
         if req.group:
             results = self._searcher.search(query, limit=None, **kwargs)
+            # one group per document; an original and its PDF export (same folder and name,
+            # e.g. Zapis.docx + Zapis.pdf) form one group, so the list is not doubled
             order: dict[str, list[Any]] = {}
             for r in results:
-                order.setdefault(r["doc_id"], []).append(r)
+                order.setdefault(_family(r["path"]), []).append(r)
             doc_ids = list(order)
             groups = []
-            for did in doc_ids[offset : offset + limit]:
-                hits = [self._hit(r, terms) for r in order[did][:3]]
-                groups.append(DocGroup(doc_id=did, best=hits[0], hits=tuple(hits)))
+            for fam in doc_ids[offset : offset + limit]:
+                hits = [self._hit(r, terms) for r in order[fam][:3]]
+                groups.append(DocGroup(doc_id=hits[0].doc_id, best=hits[0], hits=tuple(hits)))
             flat = [g.best for g in groups]
             return flat, groups, len(doc_ids)
         results = self._searcher.search(query, limit=offset + limit, **kwargs)
-        docs = {self._cols.doc_id[n] for n in self._matching(query, allowed)} if total < 5000 else set()
+        docs = {self._cols.doc_id[n] for n in matched}
         hits = [self._hit(r, terms) for r in list(results)[offset : offset + limit]]
         return hits, [], len(docs)
 
@@ -518,6 +540,25 @@ class Searcher:
             "committed_at": self.meta.get("committed_at"),
             "schema_version": self.meta.get("schema_version"),
         }
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """Folded lemma -> the other lemmas of its group (index/data/synonyms_cs.txt)."""
+    text = resources.files("index").joinpath("data/synonyms_cs.txt").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        group = line.split()
+        for w in group:
+            out[w] = tuple(x for x in group if x != w)
+    return out
+
+
+def _family(path: str) -> str:
+    p = PurePosixPath(unicodedata.normalize("NFC", path.replace("\\", "/")))
+    return str(p.with_suffix("")).casefold()
 
 
 def _empty_facets() -> dict[str, dict[str, int]]:

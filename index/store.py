@@ -20,6 +20,7 @@ import errno
 import json
 import os
 import shutil
+import signal
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,6 +111,7 @@ class NewGeneration:
         meta["committed_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         _write_json_atomic(self.path / MANIFEST, manifest)
         _write_json_atomic(self.path / META, meta)
+        fault_point("before_publish")
         os.replace(self.path, self.final)
         _fsync_dir(self.final.parent)
         root = index_root(self.data_dir)
@@ -124,6 +126,15 @@ class NewGeneration:
 
     def abandon(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def fault_point(name: str) -> None:
+    """Crash-test hook: ``SCSEARCH_FAULT=name`` kills the process here with SIGKILL.
+
+    Used by the crash-safety tests to stop an ingest at exact moments; inert otherwise.
+    """
+    if os.environ.get("SCSEARCH_FAULT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _fsync_dir(path: Path) -> None:

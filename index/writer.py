@@ -58,7 +58,9 @@ class GenerationWriter:
         self.changed = True
 
     def commit(self, manifest: dict[str, dict[str, Any]], extra_meta: dict[str, Any], keep: int = 2) -> Path:
+        store.fault_point("before_commit")
         self.writer.commit()
+        store.fault_point("after_commit")
         self.lexicon.save(self.gen.path)
         meta = {
             "schema_version": SCHEMA_VERSION,

@@ -16,7 +16,7 @@ import os
 import pickle
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,8 +171,14 @@ class Pipeline:
         progress: Progress | None = None,
         workers: int | None = None,
         ocr: str | None = None,
+        exclude: Collection[str] = (),
+        force: Collection[str] = (),
     ) -> None:
+        """``exclude``: files (as ingested or resolved paths) to leave out; indexed ones are removed.
+        ``force``: files to re-index even when unchanged (e.g. after an admin edited their metadata)."""
         self.data_dir = Path(data_dir)
+        self.exclude = {nfc(str(p)) for p in exclude}
+        self.force = {nfc(str(p)) for p in force}
         self.full = full
         self.progress = progress
         self._lemmatizer = lemmatizer
@@ -227,7 +233,7 @@ class Pipeline:
         done = 0
         for f in files:
             key = nfc(str(f))
-            if key in seen:
+            if key in seen or self._matches(key, f, self.exclude):
                 continue
             seen.add(key)
             try:
@@ -242,6 +248,8 @@ class Pipeline:
                 and old.get("status") == "indexed"
                 and old.get("size") == st.st_size
                 and old.get("mtime_ns") == st.st_mtime_ns
+                and old.get("sidecar_mtime_ns", 0) == _sidecar_mtime(f)
+                and not self._matches(key, f, self.force)
             ):
                 done += 1
                 self._emit(FileResult(key, "unchanged", units=old.get("units", 0)), report, done, total)
@@ -255,7 +263,8 @@ class Pipeline:
             for key, entry in old_manifest.items():
                 if key in seen or entry.get("status") != "indexed":
                     continue
-                if any(_under(key, r) for r in roots) and not Path(entry.get("abs_path", key)).exists():
+                gone = any(_under(key, r) for r in roots) and not Path(entry.get("abs_path", key)).exists()
+                if gone or self._matches(key, Path(entry.get("abs_path", key)), self.exclude):
                     removed.append(key)
         try:
             if todo or removed:
@@ -293,6 +302,17 @@ class Pipeline:
         if report.generation is None and current is not None:
             report.generation = current.name
 
+    @staticmethod
+    def _matches(key: str, path: Path, names: set[str]) -> bool:
+        if not names:
+            return False
+        if key in names:
+            return True
+        try:
+            return nfc(str(Path(path).resolve())) in names
+        except OSError:
+            return False
+
     def _save_manifest_in_place(self, gen: Path | None, manifest: dict[str, dict[str, Any]]) -> None:
         if gen is None:
             return
@@ -328,7 +348,14 @@ class Pipeline:
                 self._emit(FileResult(key, "failed", f"soubor nelze číst ({exc.strerror})"), report, done, total)
                 continue
             old = old_manifest.get(key)
-            if old and old.get("sha256") == sha and old.get("status") == "indexed" and not self.full:
+            if (
+                old
+                and old.get("sha256") == sha
+                and old.get("status") == "indexed"
+                and not self.full
+                and old.get("sidecar_mtime_ns", 0) == _sidecar_mtime(f)
+                and not self._matches(key, f, self.force)
+            ):
                 manifest[key] = dict(old, size=st.st_size, mtime_ns=st.st_mtime_ns)
                 done += 1
                 self._emit(FileResult(key, "unchanged", units=old.get("units", 0)), report, done, total)
@@ -442,6 +469,7 @@ class Pipeline:
             "sha256": sha,
             "size": st.st_size,
             "mtime_ns": st.st_mtime_ns,
+            "sidecar_mtime_ns": _sidecar_mtime(f),
             "abs_path": str(f.resolve()),
             "format": doc.format,
             "title": meta.title,
@@ -486,6 +514,14 @@ class Pipeline:
                 lems.extend(lem or tok for lem, (_, _, tok) in zip(sent_lemmas, s, strict=True))
             out.append(AnalysedText(text=text, tokens=tuple(toks), lemmas=tuple(lems)))
         return out
+
+
+def _sidecar_mtime(path: Path) -> int:
+    """mtime of the metadata override next to a document (0 when there is none)."""
+    try:
+        return Path(f"{path}.meta.json").stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _under(key: str, root: str) -> bool:

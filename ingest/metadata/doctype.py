@@ -149,6 +149,15 @@ _NAME_TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _SLIDE_FORMATS = {"pptx", "ppt", "odp", "key"}
 
 
+_SLIDE_PROGRAMS = re.compile(r"impress|powerpoint|keynote|google slides", re.IGNORECASE)
+
+
+def _exported_slides(doc: ExtractedDocument) -> bool:
+    """A PDF made by a presentation program (PDF Creator/Producer: Impress, PowerPoint, Keynote)."""
+    props = doc.properties or {}
+    return bool(_SLIDE_PROGRAMS.search(f"{props.get('creator', '')} {props.get('producer', '')}"))
+
+
 def document_type(doc: ExtractedDocument, path: str, title: str) -> str:
     """One of scsearch.models.DOC_TYPES: funding_overview, presentation, minutes, plan, methodology, other."""
     first = next((p for p in doc.pages if p.text.strip()), None)
@@ -158,10 +167,15 @@ def document_type(doc: ExtractedDocument, path: str, title: str) -> str:
         return "funding_overview"
     if doc.format.lower() in _SLIDE_FORMATS or any(p.kind == UNIT_SLIDE for p in doc.pages):
         return "presentation"
-    for candidates in (lines[:1], lines[1:]):
-        for kind, rx in _TYPE_CUES[1:]:
-            if any(rx.search(x) for x in candidates):
-                return kind
+    if _NAME_TYPE_CUES[-1][1].search(name) or _exported_slides(doc):
+        return "presentation"  # slides exported to PDF: the name or the producing program says so
+    for kind, rx in _TYPE_CUES[1:]:
+        if rx.search(lines[0]):
+            return kind
+    # below the title only the strong cues count ("metodiky" in a sentence does not make a methodology)
+    for kind, rx in _TYPE_CUES[1:]:
+        if kind in ("minutes", "presentation") and any(rx.search(x) for x in lines[1:]):
+            return kind
     for kind, rx in _NAME_TYPE_CUES[1:]:
         if rx.search(name):
             return kind
