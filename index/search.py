@@ -78,6 +78,7 @@ class Searcher:
         self.lexicon = Lexicon()
         self._cols: _Columns | None = None
         self._filter_cache: dict[tuple[Any, ...], set[int]] = {}
+        self._active_lemmatizer: str | None = None
         set_cache_dir(self.data_dir / "cache")
 
     # ------------------------------------------------------------ opening
@@ -508,6 +509,16 @@ class Searcher:
         return " ".join(words) if changed else None
 
     def _lemmatizer_notice(self) -> list[str]:
+        """A warning when the index was built by another lemmatiser than the one now active."""
+        built = str(self.meta.get("lemmatizer") or "")
+        if self._active_lemmatizer is None:
+            self._active_lemmatizer = active_lemmatizer_name()
+        active = self._active_lemmatizer
+        if built and active and built.split("/")[0] != active:
+            return [
+                f"Index vytvořil lemmatizátor {built.split('/')[0]}, nyní je aktivní {active}: "
+                "tvary slov se nemusí shodovat. Přestavte index příkazem „scsearch reindex --full“."
+            ]
         return []
 
     # ------------------------------------------------------------ documents
@@ -540,6 +551,23 @@ class Searcher:
             "committed_at": self.meta.get("committed_at"),
             "schema_version": self.meta.get("schema_version"),
         }
+
+
+def active_lemmatizer_name() -> str:
+    """Which backend ``get_lemmatizer(settings)`` would choose, without loading any model."""
+    from ingest.lemmatize import ModelsNotFound, find_models
+    from scsearch import settings
+
+    choice = str(settings.get("lemmatizer")).lower()
+    if choice in ("simplemma", "stanza"):
+        return choice
+    try:
+        find_models(settings.get("stanza_dir") or None)
+    except ModelsNotFound:
+        return "simplemma"
+    except Exception:  # noqa: BLE001 - a broken model dir must not break search
+        return ""
+    return "stanza"
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ from typing import Any
 from index import store
 from index.analysis import index_token, sentences
 from index.records import AnalysedText, build_records, doc_id_for
+from index.schema import SCHEMA_VERSION
 from index.writer import GenerationWriter
 from ingest.worker import ExtractorPool, ExtractOutcome
 from scsearch import settings
@@ -51,6 +52,7 @@ class IngestReport:
     generation: str | None = None
     lemmatizer: str = ""
     lemmatizer_reason: str = ""
+    notices: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -209,8 +211,23 @@ class Pipeline:
         lem = self.lemmatizer
         report.lemmatizer = lem.ident
         report.lemmatizer_reason = getattr(lem, "reason", "")
+        paths = list(paths)
         with store.writer_lock(self.data_dir, "ingest"):
-            self._run_locked(list(paths), report, remove_missing)
+            current = store.current_generation(self.data_dir)
+            if current is not None and not self.full:
+                meta = store.read_meta(current)
+                why = ""
+                if meta.get("schema_version") != SCHEMA_VERSION:
+                    why = f"index má verzi schématu {meta.get('schema_version')}, program {SCHEMA_VERSION}"
+                elif meta.get("lemmatizer") != lem.ident:
+                    why = f"index vytvořil lemmatizátor {meta.get('lemmatizer')}, nyní je aktivní {lem.ident}"
+                if why:
+                    # lemmas of different tools do not match: rebuild everything, sources included
+                    self.full = True
+                    known = [s for s in meta.get("sources", []) if Path(s).exists()]
+                    paths = list(dict.fromkeys([*map(str, paths), *known]))
+                    report.notices.append(f"{why}: index se celý přestaví ({', '.join(paths)}).")
+            self._run_locked(paths, report, remove_missing)
         return report
 
     def _emit(self, result: FileResult, report: IngestReport, done: int, total: int) -> None:

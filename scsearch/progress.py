@@ -50,6 +50,8 @@ class ProgressPrinter:
     def finish(self, report: Any) -> None:
         if self.tty and self._bar_shown:
             self.out.write("\r\x1b[K")
+        for notice in getattr(report, "notices", []):
+            self.out.write(f"Upozornění: {notice}\n")
         t = report.timings
         elapsed = time.perf_counter() - self.start
         self.out.write(

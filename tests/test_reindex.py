@@ -61,7 +61,7 @@ def test_incremental_unchanged_changed_removed_renamed(tmp_path: Path, sources: 
 
     # change one file, remove one, rename one: the index follows, caches make the rename cheap
     html = sources / "ostatni/PS_pro_Smart_Cities_web_MMR.html"
-    html.write_text(html.read_text(encoding="utf-8").replace("</body>", "<p>Nové slovo kvantomobilita.</p></body>"),
+    html.write_text(html.read_text(encoding="utf-8").replace("</article>", "<p>Nové slovo kvantomobilita.</p></article>"),
                     encoding="utf-8")
     (sources / FILES[1]).unlink()
     renamed = sources / "zapisy/Zapis_4_jednani_prejmenovany.pdf"
@@ -132,3 +132,25 @@ def test_second_writer_is_refused_with_holder(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.slow
+def test_lemmatizer_change_triggers_full_rebuild(tmp_path: Path, sources: Path) -> None:
+    from index import store
+
+    data = tmp_path / "data"
+    assert scsearch(data, "ingest", str(sources / "ostatni"), str(sources / "zapisy")).returncode == 0
+    gen = store.current_generation(data)
+    assert gen is not None
+    meta = json.loads((gen / "meta.json").read_text(encoding="utf-8"))
+    meta["lemmatizer"] = "stanza/1.15.0/cs_pdt"  # as if the index had been built by another lemmatiser
+    (gen / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    warned = scsearch(data, "search", "elektromobilita", "--json")
+    assert "reindex --full" in " ".join(json.loads(warned.stdout)["notices"])
+    res = scsearch(data, "ingest", str(sources / "ostatni"))
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "přestaví" in res.stdout
+    assert "2 indexováno" in res.stdout  # the HTML page and the minutes from the earlier source folder
+    new_meta = store.read_meta(store.current_generation(data))  # type: ignore[arg-type]
+    assert new_meta["lemmatizer"].startswith("simplemma/")
+    assert search_paths(data, "elektromobilita")
