@@ -1,0 +1,171 @@
+"""App-level admin setup and the per-request services (database connection, queue, uploads, audit)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+
+from ingest import jobs
+from scsearch import settings
+from webui.admin import security
+from webui.admin.audit import AuditLog
+from webui.admin.uploads import UploadStore
+
+EXT_KEY = "scsearch_admin"
+
+
+@dataclass(frozen=True)
+class AdminConfig:
+    data_dir: Path
+    password: str
+    upload_dir: Path
+    sources: tuple[str, ...]
+    max_upload_bytes: int
+    max_unzipped_mb: int
+    login_limit: int
+    login_window_s: int
+    session_max_age_s: int
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.password)
+
+    def job_paths(self) -> list[str]:
+        """The folders a re-index job covers: the upload folder, the configured sources, and the
+        sources the current index generation recorded. Spelled as configured/recorded (relative paths
+        stay relative, so the manifest keys of earlier runs still match), one entry per real folder."""
+        from index import store
+
+        paths: list[str] = [str(self.upload_dir), *self.sources]
+        gen = store.current_generation(self.data_dir)
+        if gen is not None:
+            try:
+                paths += [str(p) for p in store.read_meta(gen).get("sources", [])]
+            except (OSError, ValueError):
+                pass
+        by_real: dict[str, str] = {}
+        for p in paths:
+            if not Path(p).exists():
+                continue
+            real = str(Path(p).resolve())
+            # prefer the spelling an earlier run recorded (the last one listed) for the same folder
+            by_real[real] = p
+        return list(dict.fromkeys(by_real.values()))
+
+
+def _sources(app: Flask) -> tuple[str, ...]:
+    raw: Any = app.config.get("SOURCES")
+    if raw is None:
+        raw = settings.get("sources")
+    items = raw.split(":") if isinstance(raw, str) else list(raw or [])
+    return tuple(str(s) for s in items if str(s))
+
+
+def load_config(app: Flask) -> AdminConfig:
+    data_dir = Path(app.config["DATA_DIR"]).resolve()
+    sources = _sources(app)
+    if app.config.get("UPLOAD_DIR"):
+        upload_dir = Path(app.config["UPLOAD_DIR"])
+    elif sources:
+        upload_dir = Path(sources[0])
+    else:
+        upload_dir = data_dir / "uploads"
+    password = app.config.get("ADMIN_PASSWORD")
+    if password is None:
+        password = settings.get("admin_password")
+    return AdminConfig(
+        data_dir=data_dir,
+        password=str(password or ""),
+        upload_dir=upload_dir.resolve(),
+        sources=sources,
+        max_upload_bytes=int(app.config.get("UPLOAD_MAX_MB") or settings.get("upload_max_mb")) * 1024 * 1024,
+        max_unzipped_mb=int(settings.get("max_unzipped_mb")),
+        login_limit=int(app.config.get("ADMIN_LOGIN_LIMIT", 5)),
+        login_window_s=int(app.config.get("ADMIN_LOGIN_WINDOW", 300)),
+        session_max_age_s=int(app.config.get("ADMIN_SESSION_MAX_AGE", 8 * 3600)),
+    )
+
+
+def setup_app(app: Flask) -> None:
+    config = load_config(app)
+    app.extensions[EXT_KEY] = config
+    security.harden_session_cookie(app)
+    if config.enabled:
+        config.upload_dir.mkdir(parents=True, exist_ok=True)
+        jobs.connect(config.data_dir).close()  # create the database and its tables now
+    app.teardown_appcontext(_close_connection)
+
+
+def admin_config() -> AdminConfig:
+    config: AdminConfig = current_app.extensions[EXT_KEY]
+    return config
+
+
+def _close_connection(exc: BaseException | None) -> None:
+    conn: sqlite3.Connection | None = g.pop("admin_conn", None)
+    if conn is not None:
+        conn.close()
+    queue: jobs.JobQueue | None = g.pop("admin_queue", None)
+    if queue is not None:
+        queue.close()
+
+
+def connection() -> sqlite3.Connection:
+    if "admin_conn" not in g:
+        g.admin_conn = jobs.connect(admin_config().data_dir)
+    conn: sqlite3.Connection = g.admin_conn
+    return conn
+
+
+def queue() -> jobs.JobQueue:
+    if "admin_queue" not in g:
+        g.admin_queue = jobs.JobQueue(admin_config().data_dir)
+    q: jobs.JobQueue = g.admin_queue
+    return q
+
+
+def audit() -> AuditLog:
+    return AuditLog(connection())
+
+
+def limiter() -> security.LoginLimiter:
+    config = admin_config()
+    return security.LoginLimiter(connection(), config.login_limit, config.login_window_s)
+
+
+def indexed_documents() -> list[dict[str, Any]]:
+    """Manifest entries of the current generation (from the app's searcher when there is one)."""
+    from index import store
+
+    state = current_app.extensions.get("scsearch")
+    searcher = getattr(state, "searcher", None)
+    if searcher is not None:
+        return list(searcher.documents())
+    gen = store.current_generation(admin_config().data_dir)
+    manifest = store.read_manifest(gen)
+    return [dict(v, path=k) for k, v in manifest.items() if v.get("status") == "indexed"]
+
+
+def indexed_hashes() -> dict[str, str]:
+    return {str(d["sha256"]): str(d.get("path", "")) for d in indexed_documents() if d.get("sha256")}
+
+
+def uploads() -> UploadStore:
+    config = admin_config()
+    return UploadStore(connection(), config.upload_dir, max_bytes=config.max_upload_bytes,
+                       max_unzipped_mb=config.max_unzipped_mb, known_hashes=indexed_hashes)
+
+
+def base_template() -> str:
+    """The site's base layout when the public blueprints are there, else a standalone one."""
+    if "search.index" in current_app.view_functions:
+        try:
+            current_app.jinja_env.get_template("base.html")
+            return "base.html"
+        except Exception:  # noqa: BLE001 - no site layout: use ours
+            pass
+    return "admin/standalone.html"
