@@ -13,7 +13,7 @@ from typing import Any
 
 from index.analysis import form_token, index_token
 from index.stemmer import stem
-from scsearch.models import DECISION_TYPE, MINISTRIES, Decision, DocumentMeta, ExtractedDocument
+from scsearch.models import DECISION_TYPE, MINISTRIES, UNIT_ROW, Decision, DocumentMeta, ExtractedDocument
 
 
 def doc_id_for(path: str) -> str:
@@ -94,7 +94,9 @@ def build_records(
         if not page.text.strip() and page.method == "text":
             continue
         heading = headings[i].lemma_field() if i < len(headings) else ""
-        ministries = set(meta.page_ministries.get(i, ())) | set(meta.authors)
+        ministries = set(meta.page_ministries.get(i, ()))
+        if page.kind != UNIT_ROW:  # a funding-call row belongs to its provider, not to the overview's author
+            ministries |= set(meta.authors)
         rec = dict(common)
         rec.update(
             record_id=f"{doc_id}:{i}",

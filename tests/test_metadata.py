@@ -218,7 +218,8 @@ def test_authors_from_cues_and_header_not_from_attendance():
     meta = analyze(doc(text, "MŽP představilo výzvu OPŽP.", "MD informovalo o ITS."), path="z.pdf")
     assert meta.authors == ("MMR",)
     assert meta.meeting_number == 2
-    assert meta.page_ministries == {0: ("MMR", "MŽP", "MPO", "MD", "MZe"), 1: ("MŽP",), 2: ("MD",)}
+    # attending is not speaking: the attendance list counts for the document, not for the page
+    assert meta.page_ministries == {0: ("MMR",), 1: ("MŽP",), 2: ("MD",)}
     assert meta.ministries == ("MMR", "MŽP", "MPO", "MD", "MZe")
 
 
@@ -311,3 +312,16 @@ def test_litovel_page_ministries():
     # page 2: "s dotací Ministerstva vnitra ČR" and "Národního plánu obnovy Ministerstva průmyslu a obchodu"
     assert meta.page_ministries == {1: ("MPO", "MV")}
     assert meta.authors == ()
+
+
+def test_attendance_block_is_not_a_page_mention():
+    from ingest.metadata import without_attendance
+
+    text = (
+        "Předsedající: Ing. Petra Horáková, MMR\nPřítomni\nInstituce: MŽP; Zástupce: Ing. Lucie Kratochvílová\n"
+        "Instituce: MD; Zástupce: Ing. Pavel Novotný\nProgram\nPodpora z OPŽP (MŽP)\n"
+        "Přítomni: MMR (3 zástupci), MŽP, MPO, MD,\nMZe, MZd, MPSV\nOmluveni: MK.\n1. Úkoly MV"
+    )
+    assert without_attendance(text) == (
+        "Předsedající: Ing. Petra Horáková, MMR\nProgram\nPodpora z OPŽP (MŽP)\n1. Úkoly MV"
+    )

@@ -156,11 +156,50 @@ def row_ministries(page: Page) -> tuple[str, ...]:
     return tuple(c for c in MINISTRIES if c in codes)
 
 
+_ATTENDEE_ROW = re.compile(r"^\s*(?:instituce|organizace|zastupce|jmeno)\s*:", re.IGNORECASE)
+_TITLE_ABBREV = re.compile(r"(?:^|\s)(?:ing|mgr|bc|dr|phdr|mudr|judr|rndr|paeddr|ph\.d|arch|doc|prof|csc)\.$",
+                           re.IGNORECASE)
+_NEW_SECTION = re.compile(r"^\s*(?:\d+\s*[.)]|program\b|body\s+jednani|zahajeni)", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*[^\W\d_][^\W\d_ ]{2,20}(?: [^\W\d_]{2,15})?\s*:")  # "Předkládá:", "Zapsal:"
+
+
+def without_attendance(text: str) -> str:
+    """The text without attendance lists ("Přítomni: MMR, MŽP …", "Omluveni: …", a "Přítomni" block of
+    "Instituce: …; Zástupce: …" rows): a ministry that only attends does not speak on that page.
+
+    A list runs on over the following lines until the previous line ends a sentence (a full stop that
+    is not an academic title such as "Ing.") or a numbered point / "Program" starts."""
+    out: list[str] = []
+    skipping = False
+    prev = ""
+    for line in text.splitlines():
+        folded = fold_same_length(line)
+        stripped = line.strip()
+        if _ATTENDANCE.match(folded) and not folded.lstrip().startswith("misto"):
+            skipping = True
+        elif skipping:
+            tail = prev.rstrip()
+            ended = (not tail) or (tail.endswith((".", "!", "?")) and not _TITLE_ABBREV.search(tail))
+            header_block = fold_same_length(tail).strip() in ("pritomni", "pritomni:", "pritomny", "pritomny:")
+            if not stripped or _NEW_SECTION.match(folded) or (_LABEL.match(line) and not _ATTENDEE_ROW.match(folded)):
+                skipping = False
+            elif _ATTENDEE_ROW.match(folded):
+                pass
+            elif ended and not header_block:
+                skipping = False
+        if not skipping:
+            out.append(line)
+        prev = line
+    return "\n".join(out)
+
+
 def page_ministries(doc: ExtractedDocument) -> dict[int, tuple[str, ...]]:
     out: dict[int, tuple[str, ...]] = {}
     for i, page in enumerate(doc.pages):
         codes = (
-            row_ministries(page) if page.kind == UNIT_ROW else find_ministries(f"{page.heading}\n{page.text}")
+            row_ministries(page)
+            if page.kind == UNIT_ROW
+            else find_ministries(f"{page.heading}\n{without_attendance(page.text)}")
         )
         if codes:
             out[i] = codes
@@ -286,7 +325,13 @@ def analyze(doc: ExtractedDocument, *, path: str, override: dict | None = None) 
         ministries = ov["ministries"]
         overridden.append("ministries")
     else:
-        mentioned = {c for codes in pages.values() for c in codes} | set(authors)
+        # every ministry mentioned anywhere, attendance lists included (pages leave those out)
+        everywhere = _safe(
+            "ministries",
+            lambda: {c for p in doc.pages if p.kind != UNIT_ROW for c in find_ministries(f"{p.heading}\n{p.text}")},
+            set(),
+        )
+        mentioned = {c for codes in pages.values() for c in codes} | set(authors) | everywhere
         ministries = tuple(c for c in MINISTRIES if c in mentioned)
 
     number = _safe("meeting number", lambda: _meeting_number(doc, path, doc_type), None)

@@ -1,0 +1,66 @@
+"""Filters on the sample corpus return exactly the expected pages.
+
+The expectations come from reading the corpus sources (corpus/src/docs/*.md): which minutes
+pages speak about a topic with a given ministry, outside the attendance lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.types import SearchRequest
+
+
+def pages(searcher, **kw) -> set[tuple[str, int | None]]:  # type: ignore[no-untyped-def]
+    resp = searcher.search(SearchRequest(limit=1000, **kw))
+    assert resp.total == len(resp.hits)
+    return {(Path(h.path).name, h.page) for h in resp.hits}
+
+
+def test_smart_villages_in_minutes_with_mze(corpus_searcher) -> None:  # type: ignore[no-untyped-def]
+    # 6th meeting announces the MZe talk on page 2; the 7th meeting minutes report it on page 1 (the PDF)
+    # and in the DOCX original; no other minutes mention Smart Villages.
+    got = pages(corpus_searcher, query="Smart Villages", ministries=("MZe",), doc_types=("minutes",))
+    assert got == {
+        ("Zapis_PS_SC_2018-01-12.pdf", 1),
+        ("Zapis_PS_SC_2018-01-12.docx", None),
+        ("Zapis_PS_SC_6_jednani.pdf", 2),
+        ("Zapis_PS_SC_6_jednani.docx", None),
+    }
+
+
+def test_attendance_alone_does_not_match_ministry(corpus_searcher) -> None:  # type: ignore[no-untyped-def]
+    # every minutes lists most ministries among those present or excused; pages where a ministry
+    # only attends must not match its filter, so MZd (which rarely speaks) matches few minutes pages
+    mzd = pages(corpus_searcher, query="jednání", ministries=("MZd",), doc_types=("minutes",))
+    everything = pages(corpus_searcher, query="jednání", doc_types=("minutes",))
+    assert len(mzd) < len(everything) / 2
+
+
+def test_type_and_date_range(corpus_searcher) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    got = pages(corpus_searcher, query="elektromobilita", doc_types=("presentation",),
+                date_from=dt.date(2017, 4, 1), date_to=dt.date(2017, 4, 30))
+    assert got and {name for name, _ in got} == {
+        "prezentace_MD_elektromobilita_2017-04-05.pdf",
+        "prezentace_MD_elektromobilita_2017-04-05.pptx",
+    }
+
+
+def test_funding_rows_take_ministry_from_provider(corpus_searcher) -> None:  # type: ignore[no-untyped-def]
+    resp = corpus_searcher.search(SearchRequest(query="výzva", ministries=("MPSV",), doc_types=("funding_overview",),
+                                                limit=200))
+    rows = [h for h in resp.hits if h.kind == "row"]
+    assert rows
+    for h in rows:
+        assert h.ministries == ("MPSV",), (h.page, h.ministries)
+        assert "Poskytovatel: MPSV" in h.snippet or "MPSV" in h.snippet
+
+
+def test_facet_counts_agree_with_filters(corpus_searcher) -> None:  # type: ignore[no-untyped-def]
+    resp = corpus_searcher.search(SearchRequest(query="smart cities", limit=1))
+    for code, count in resp.facets["ministry"].items():
+        assert corpus_searcher.search(SearchRequest(query="smart cities", ministries=(code,), limit=1)).total == count
+    for kind, count in resp.facets["doc_type"].items():
+        assert corpus_searcher.search(SearchRequest(query="smart cities", doc_types=(kind,), limit=1)).total == count
