@@ -1,0 +1,51 @@
+"""The Flask web UI and HTTP API of scsearch.
+
+``create_app`` is a flaskr-style app factory; blueprints are registered from
+``BLUEPRINTS`` (module names exposing ``bp``), so an ``admin`` blueprint can be
+added by dropping in ``webui/admin.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from scsearch import settings
+
+# Blueprint modules in registration order; optional ones are skipped when absent.
+BLUEPRINTS: tuple[str, ...] = ("webui.search", "webui.documents", "webui.api", "webui.help")
+OPTIONAL_BLUEPRINTS: tuple[str, ...] = ("webui.admin",)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; ``test_config`` overrides DATA_DIR, SECRET_KEY and any Flask setting."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATA_DIR=str(settings.data_dir()),
+        SECRET_KEY=settings.get("secret_key") or os.urandom(32).hex(),
+        JSON_AS_ASCII=False,
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    from webui import state, views_common
+
+    state.init_app(app)
+    views_common.init_app(app)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
+    for name in OPTIONAL_BLUEPRINTS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        app.register_blueprint(module.bp)
+    return app

@@ -1,0 +1,126 @@
+"""The HTTP API: ``/api/search`` (the JSON of ``scsearch search --json``), documents, decisions.
+
+Bad parameter values answer 400 with ``{"error": ..., "parameter": ...}`` (the CLI's exit 2);
+a malformed query string is never an error.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, request
+from werkzeug.wrappers import Response
+
+from webui.links import is_pdf
+from webui.params import ParamError, parse_search_args
+from webui.state import get_state
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.errorhandler(ParamError)
+def _bad_param(exc: ParamError) -> tuple[Response, int]:
+    return jsonify({"error": exc.message, "parameter": exc.param, "status": 400}), 400
+
+
+def document_json(d: dict[str, Any]) -> dict[str, Any]:
+    """One document as ``scsearch documents --json`` lists it."""
+    return {
+        "path": d["path"],
+        "doc_id": d.get("doc_id"),
+        "title": d.get("title", ""),
+        "doc_type": d.get("doc_type", "other"),
+        "date": d.get("date"),
+        "date_source": d.get("date_source", ""),
+        "ministries": d.get("ministries", []),
+        "authors": d.get("authors", []),
+        "units": d.get("units", 0),
+        "unit_kind": d.get("unit_kind", "page"),
+        "method": d.get("method", "text"),
+        "ocr_pages": d.get("ocr_pages", 0),
+        "needs_ocr_pages": d.get("needs_ocr_pages", 0),
+        "decisions": d.get("decisions", 0),
+        "overridden": d.get("overridden", []),
+    }
+
+
+@bp.get("/search")
+def search() -> Response:
+    if "q" not in request.args and "query" in request.args:
+        args = request.args.copy()
+        args["q"] = args.pop("query")
+    else:
+        args = request.args.copy()
+    params = parse_search_args(args, strict=True)
+    resp = get_state().searcher.search(params.request())
+    return jsonify(resp.to_json())
+
+
+@bp.get("/documents")
+def documents() -> Response:
+    state = get_state()
+    docs = [document_json(d) for d in state.searcher.documents()]
+    return jsonify({"documents": docs, "total": len(docs), **state.searcher.stats()})
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str) -> Response:
+    state = get_state()
+    doc = state.document(doc_id)
+    if doc is None:
+        abort(404)
+    pdf = is_pdf(doc, doc.get("path", ""))
+    units: list[dict[str, Any]] = []
+    decisions: list[dict[str, Any]] = []
+    for f in state.searcher.document_units(doc_id):
+        if f.get("kind") == "decision":
+            try:
+                dec = json.loads(f.get("decision") or "{}")
+            except ValueError:
+                dec = {}
+            decisions.append(dec)
+            continue
+        units.append({
+            "page": f.get("page"),
+            "page_label": f.get("page_label"),
+            "kind": f.get("kind", "page"),
+            "heading": f.get("heading", ""),
+            "method": f.get("method", "text"),
+            "ministries": [m for m in (f.get("ministry") or "").split(",") if m],
+            "text": f.get("text", ""),
+        })
+    out = document_json(doc)
+    out.update(
+        format=doc.get("format"),
+        meeting=doc.get("meeting"),
+        file_url=f"/soubor/{doc_id}",
+        pdf=pdf,
+        units_list=units,
+        decisions_list=decisions,
+    )
+    return jsonify(out)
+
+
+@bp.get("/decisions")
+def decisions() -> Response:
+    """Decisions and tasks, as ``scsearch decisions --json`` (filters: q, ministry, from, to)."""
+    params = parse_search_args(request.args, strict=True)
+    resp = get_state().searcher.search(params.request(doc_types=("decision",), limit=1000, offset=0, sort="date"))
+    out = []
+    for h in resp.hits:
+        dec = h.decision or {}
+        out.append({
+            "text": dec.get("text", ""),
+            "kind": dec.get("kind", ""),
+            "responsible": dec.get("responsible", []),
+            "deadline": dec.get("deadline"),
+            "deadline_text": dec.get("deadline_text", ""),
+            "number": dec.get("number", ""),
+            "path": h.path,
+            "title": h.title,
+            "date": h.date.isoformat() if h.date else None,
+            "page": h.page,
+            "citation": h.citation,
+        })
+    return jsonify({"total": resp.total, "decisions": out})

@@ -1,0 +1,146 @@
+"""Document pages (``/dokument/<id>``), the list of documents and the original files (``/soubor/<id>``).
+
+Files are looked up by document id in the manifest of the current index generation;
+no path is ever taken from the URL, so nothing outside what was ingested can be served.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, send_file
+from werkzeug.wrappers import Response
+
+from index.query import parse
+from index.snippets import highlight_all
+from webui.links import document_url, file_url, is_pdf
+from webui.state import get_searcher, get_state
+
+bp = Blueprint("documents", __name__)
+
+DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
+MIME_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "doc": "application/msword",
+    "ppt": "application/vnd.ms-powerpoint",
+    "xls": "application/vnd.ms-excel",
+    "html": "text/html; charset=utf-8",
+    "htm": "text/html; charset=utf-8",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "rtf": "application/rtf",
+}
+_MARK_ID = re.compile(r'<mark id="hit-(\d+)">')
+
+
+def _lookup(doc_id: str) -> dict[str, Any]:
+    if not DOC_ID.match(doc_id):
+        abort(404)
+    doc = get_state().document(doc_id)
+    if doc is None:
+        abort(404)
+    return doc
+
+
+def mime_type(doc: dict[str, Any]) -> str:
+    fmt = (doc.get("format") or Path(doc.get("path", "")).suffix.lstrip(".")).lower()
+    return MIME_TYPES.get(fmt, "application/octet-stream")
+
+
+@bp.get("/soubor/<doc_id>")
+def original(doc_id: str) -> Response:
+    """The original file of an indexed document, inline (``?stahnout=1`` as a download)."""
+    doc = _lookup(doc_id)
+    path = Path(doc.get("abs_path") or "")
+    if not path.is_absolute() or not path.is_file():
+        abort(404)
+    mimetype = mime_type(doc)
+    # HTML originals could run scripts in our origin: serve them as plain text
+    if mimetype.startswith("text/html"):
+        mimetype = "text/plain; charset=utf-8"
+    download = request.args.get("stahnout") == "1"
+    resp = send_file(path, mimetype=mimetype, as_attachment=download, download_name=path.name, conditional=True)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    if mimetype != "application/pdf":  # Chromium's PDF viewer does not run in a sandboxed document
+        resp.headers["Content-Security-Policy"] = "sandbox"
+    return resp
+
+
+def _renumber(html: str, offset: int) -> str:
+    """Shift the ``hit-N`` anchors of one unit so ids stay unique across the document."""
+    return _MARK_ID.sub(lambda m: f'<mark id="hit-{int(m.group(1)) + offset}">', html)
+
+
+def _units(doc_id: str, q: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """Units with highlighted HTML and hit numbers; decisions; total hits."""
+    searcher = get_searcher()
+    raw = searcher.document_units(doc_id)
+    terms: dict[str, set[str]] = {"lemmas": set(), "forms": set(), "prefixes": set(), "stems": set()}
+    if q.strip():
+        _, terms = searcher.build(parse(q))
+    units: list[dict[str, Any]] = []
+    decisions: list[dict[str, Any]] = []
+    total = 0
+    for f in raw:
+        if f.get("kind") == "decision":
+            try:
+                dec = json.loads(f.get("decision") or "{}")
+            except ValueError:
+                dec = {}
+            decisions.append({"fields": f, "decision": dec})
+            continue
+        text = f.get("text", "") or ""
+        html, n = highlight_all(text, f.get("lemma", "") or "", terms["lemmas"], terms["forms"], terms["prefixes"],
+                                terms.get("stems", set()))
+        if total:
+            html = _renumber(html, total)
+        units.append({
+            "fields": f,
+            "html": html,
+            "hits": list(range(total + 1, total + n + 1)),
+            "anchor": f"u{f.get('unit_index', len(units))}",
+            "ministries": [m for m in (f.get("ministry") or "").split(",") if m],
+        })
+        total += n
+    return units, decisions, total
+
+
+@bp.get("/dokument/<doc_id>")
+def document(doc_id: str) -> str:
+    doc = _lookup(doc_id)
+    q = request.args.get("q", "") or ""
+    units, decisions, total = _units(doc_id, q)
+    pdf = is_pdf(doc, doc.get("path", ""))
+    for d in decisions:
+        page = d["decision"].get("page") or d["fields"].get("page")
+        d["anchor"] = f"p{page}" if page is not None else ""
+        d["file_url"] = file_url(doc_id, page, pdf)
+    return render_template(
+        "documents/document.html",
+        doc=doc,
+        q=q,
+        units=units,
+        decisions=decisions,
+        total_hits=total,
+        pdf=pdf,
+        file_url=file_url(doc_id, None, pdf),
+        download_url=file_url(doc_id, None, False) + "?stahnout=1",
+        unit_file_url=lambda page: file_url(doc_id, page, pdf),
+        plain_url=document_url(doc_id),
+    )
+
+
+@bp.get("/dokumenty")
+def listing() -> str:
+    docs = sorted(get_state().documents_by_id().values(), key=lambda d: (d.get("date") or "", d.get("path", "")),
+                  reverse=True)
+    return render_template("documents/list.html", docs=docs)
