@@ -9,6 +9,7 @@ form seen in the indexed corpus to the folded lemmas it had there (``mestum`` ->
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -132,7 +133,7 @@ def set_cache_dir(path: Path) -> None:
 @lru_cache(maxsize=1)
 def dictionary_forms() -> dict[str, tuple[str, ...]]:
     """simplemma's Czech form dictionary, folded: folded form -> folded lemmas."""
-    cache = _CACHE_DIR[0] / "dictionary-cs-folded.pickle" if _CACHE_DIR else None
+    cache = _dictionary_cache_file()
     if cache is not None and cache.exists():
         try:
             with open(cache, "rb") as fh:
@@ -151,6 +152,26 @@ def dictionary_forms() -> dict[str, tuple[str, ...]]:
         except OSError:
             pass
     return result
+
+
+def _dictionary_cache_file() -> Path | None:
+    """Per-user cache (shared by every data directory), keyed by simplemma's version;
+    falls back to the data directory's cache when the home cache is not writable."""
+    try:
+        from importlib.metadata import version
+
+        ver = version("simplemma")
+    except Exception:  # noqa: BLE001
+        ver = "unknown"
+    name = f"dictionary-cs-folded-{ver}.pickle"
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scsearch"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if os.access(home, os.W_OK):
+            return home / name
+    except OSError:
+        pass
+    return _CACHE_DIR[0] / name if _CACHE_DIR else None
 
 
 def _build_dictionary_forms() -> dict[str, tuple[str, ...]]:

@@ -31,12 +31,15 @@ from index.query import Clause, ParsedQuery, is_stopword, parse
 from index.snippets import make_snippet
 from index.stemmer import stem
 from index.types import DocGroup, Hit, SearchRequest, SearchResponse
-from ingest.tokenize import fold, normalize_token
+from ingest.tokenize import fold, normalize_token, tokenize
 
 HEAD_BOOST = 2.5
 FORM_BOOST = 0.6
 ENTITY_BOOST = 1.5
-PHRASE_BONUS = 2.0
+PROXIMITY_BONUS = 0.3  # score x 1.3 when the words stand together (within 2 words, in order)
+EXACT_BONUS = 0.15  # and x 1.15 more when the exact wording typed is on the page
+RERANK_DEPTH = 50  # how many top hits the positional bonuses re-rank
+GROUP_DEPTH = 300  # how many top hits feed the grouping by document
 STEM_BOOST = 0.35
 SYNONYM_BOOST = 0.5
 MAX_CANDIDATES = 5
@@ -79,6 +82,7 @@ class Searcher:
         self._cols: _Columns | None = None
         self._filter_cache: dict[tuple[Any, ...], set[int]] = {}
         self._active_lemmatizer: str | None = None
+        self._postings_cache: dict[tuple[str, str], frozenset[int]] = {}
         set_cache_dir(self.data_dir / "cache")
 
     # ------------------------------------------------------------ opening
@@ -99,6 +103,7 @@ class Searcher:
             old = self._searcher
             self._ix, self._searcher, self.meta, self.lexicon, self._cols = ix, searcher, meta, lexicon, cols
             self._filter_cache = {}
+            self._postings_cache = {}
             self._gen = gen
             if old is not None:
                 try:
@@ -189,9 +194,7 @@ class Searcher:
         if exact:
             return Q.Phrase("form", [normalize_token(w) for w in words])
         parts = [Q.Or([Q.Term("lemma", c) for c in self.candidates(w)]) for w in words]
-        seq = Q.Sequence(parts)
-        bonus = Q.Phrase("form", [normalize_token(w) for w in words], boost=FORM_BOOST)
-        return Q.AndMaybe(seq, bonus)
+        return Q.Sequence(parts)
 
     def _clause_query(self, clause: Clause) -> Q.Query:
         if clause.alternatives:
@@ -236,32 +239,39 @@ class Searcher:
                 used.add(i)
         return groups
 
-    def build(self, pq: ParsedQuery, *, partial: bool = False) -> tuple[Q.Query | None, dict[str, set[str]]]:
-        """The whoosh query for a parsed query, and the terms for highlighting."""
+    def build(self, pq: ParsedQuery, *, partial: bool = False) -> tuple[Q.Query | None, dict[str, Any]]:
+        """The whoosh query for a parsed query, and the terms for highlighting and re-ranking.
+
+        Only what decides a match goes into the whoosh query; the bonuses that need
+        positions (words standing together, the exact wording) are applied to the top
+        hits afterwards (``_rerank``), which keeps span matching off the hot path.
+        """
         clauses = pq.clauses
-        terms: dict[str, set[str]] = {"lemmas": set(), "forms": set(), "prefixes": set(), "stems": set()}
+        terms: dict[str, Any] = {"lemmas": set(), "forms": set(), "prefixes": set(), "stems": set(),
+                                 "proximity": [], "exact_phrases": []}
         required: list[Q.Query] = []
-        optional: list[Q.Query] = []
         negative: list[Q.Query] = []
         positive = [c for c in clauses if not c.negated]
-        all_stop = all(
-            not c.phrase and not c.alternatives and is_stopword(c.words[0]) for c in positive
-        )
+        all_stop = all(not c.phrase and not c.alternatives and is_stopword(c.words[0]) for c in positive)
         groups = self._entity_groups(clauses)
         grouped = {i for idx, _ in groups for i in idx}
         for idx, tok in groups:
             words = [clauses[i].words[0] for i in idx]
-            alt = (
-                Q.Sequence([Q.Or([Q.Term("lemma", c) for c in self.candidates(w)]) for w in words])
-                if len(words) > 1
+            # a page naming the entity carries its token; the words themselves are the fallback
+            # (all of them, anywhere on the page: no span matching on this path)
+            alt = Q.And([self._word_query(w, False, False) for w in words]) if len(words) > 1 \
                 else self._word_query(words[0], False, False)
-            )
             required.append(Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt]))
+            if len(words) > 1:
+                terms["proximity"] = [*terms["proximity"], *[set(self.candidates(w)) for w in words]]
             for w in words:
                 terms["lemmas"].update(self.candidates(w))
         for i, c in enumerate(clauses):
             if i in grouped:
                 continue
+            if not c.negated and not all_stop and not c.phrase and not c.alternatives and not c.exact \
+                    and is_stopword(c.words[0]):
+                continue  # function words need not match (and would match nearly every page)
             q = self._clause_query(c)
             if c.negated:
                 negative.append(q)
@@ -277,24 +287,20 @@ class Searcher:
                         terms["forms"].add(normalize_token(w))
                         if len(stem(w)) >= 4:
                             terms["stems"].add(stem(w))
-            if not all_stop and not c.phrase and not c.alternatives and not c.exact and is_stopword(c.words[0]):
-                optional.append(q)
-            else:
-                required.append(q)
-        plain_words = [c.words[0] for c in positive if not c.phrase and not c.alternatives and not c.exact]
-        if len(plain_words) > 1:
-            seq = [Q.Or([Q.Term("lemma", c) for c in self.candidates(w)]) for w in plain_words]
-            optional.append(Q.Sequence(seq, slop=2, boost=PHRASE_BONUS))
-        if not required and not optional:
+                if alt.phrase and len(alt.words) > 1:
+                    terms["exact_phrases"].append([normalize_token(w) for w in alt.words])
+            required.append(q)
+        plain = [c.words[0] for c in positive if not c.phrase and not c.alternatives and not c.exact
+                 and not c.prefix and (all_stop or not is_stopword(c.words[0]))]
+        if len(plain) > 1:
+            terms["proximity"] = [set(self.candidates(w)) for w in plain]
+            terms["exact_phrases"].append([normalize_token(w) for w in plain])
+        if not required:
             return None, terms
         if partial:
-            main: Q.Query = Q.Or(required + optional)
-        elif required:
-            main = Q.And(required) if len(required) > 1 else required[0]
-            if optional:
-                main = Q.AndMaybe(main, Q.Or(optional))
+            main: Q.Query = Q.Or(required)
         else:
-            main = Q.Or(optional)
+            main = Q.And(required) if len(required) > 1 else required[0]
         if negative:
             main = Q.AndNot(main, Q.Or(negative))
         return main, terms
@@ -305,6 +311,7 @@ class Searcher:
         ministries = tuple(sorted(set(req.ministries) | set(pq.ministries)))
         types = tuple(sorted(set(req.doc_types) | set(pq.doc_types)))
         years = tuple(sorted({str(y) for y in req.years} | {str(y) for y in pq.years}))
+        meetings = tuple(sorted({str(m) for m in req.meetings}))
         dfrom = pq.date_from or req.date_from
         dto = pq.date_to or req.date_to
         lo = dfrom.year * 10000 + dfrom.month * 100 + dfrom.day if dfrom else 0
@@ -314,6 +321,7 @@ class Searcher:
             () if skip == "ministry" else ministries,
             () if skip == "doc_type" else types,
             () if skip == "year" else years,
+            () if skip == "meeting" else meetings,
             lo,
             hi,
             want_decisions,
@@ -325,6 +333,7 @@ class Searcher:
         mset = set(key[0])
         tset = set(key[1])
         yset = set(key[2])
+        meet = set(key[3])
         out = []
         for n in range(len(cols.alive)):
             if not cols.alive[n]:
@@ -336,6 +345,8 @@ class Searcher:
             if mset and not mset.intersection(cols.ministries[n]):
                 continue
             if yset and cols.year[n] not in yset:
+                continue
+            if meet and cols.meeting[n] not in meet:
                 continue
             if lo and cols.date[n] < lo:
                 continue
@@ -354,7 +365,7 @@ class Searcher:
         matched = list(matched)
         out: dict[str, dict[str, int]] = {}
         for name in ("ministry", "doc_type", "year", "meeting"):
-            allowed = self._filter_set(req, pq, skip=name if name != "meeting" else "")
+            allowed = self._filter_set(req, pq, skip=name)
             counter: Counter[str] = Counter()
             for n in matched:
                 if allowed is not None and n not in allowed:
@@ -365,7 +376,7 @@ class Searcher:
                     counter[cols.doc_type[n]] += 1
                 elif name == "year" and cols.year[n]:
                     counter[cols.year[n]] += 1
-                elif name == "meeting" and cols.meeting[n] and cols.doc_type[n] == "minutes":
+                elif name == "meeting" and cols.meeting[n]:
                     counter[cols.meeting[n]] += 1
             out[name] = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
@@ -432,41 +443,91 @@ class Searcher:
         """Every live record the query matches, unfiltered and unscored."""
         assert self._cols is not None
         alive = self._cols.alive
-        return [d for d in query.docs(self._searcher) if alive[d]]
+        return sorted(d for d in self._docset(query) if alive[d])
+
+    def _docset(self, query: Q.Query) -> set[int] | frozenset[int]:
+        """Docnums matching ``query``: boolean combinations of terms are answered with set
+        operations on cached posting lists; positional queries fall back to whoosh."""
+        if isinstance(query, Q.Term):
+            return self._postings(query.fieldname, query.text)
+        if isinstance(query, Q.And):
+            sets = sorted((self._docset(q) for q in query.subqueries), key=len)
+            if not sets:
+                return set()
+            out = set(sets[0])
+            for other in sets[1:]:
+                out &= other
+                if not out:
+                    break
+            return out
+        if isinstance(query, Q.Or):
+            union: set[int] = set()
+            for q in query.subqueries:
+                union |= self._docset(q)
+            return union
+        if isinstance(query, Q.AndNot):
+            return set(self._docset(query.a)) - self._docset(query.b)
+        return set(query.docs(self._searcher))
+
+    def _postings(self, field: str, text: str) -> frozenset[int]:
+        key = (field, text)
+        cached = self._postings_cache.get(key)
+        if cached is None:
+            reader = self._searcher.reader()
+            try:
+                cached = frozenset(reader.postings(field, text).all_ids()) if (field, text) in reader else frozenset()
+            except Exception:  # noqa: BLE001 - a term the codec cannot read matches nothing
+                cached = frozenset()
+            if len(self._postings_cache) > 20_000:
+                self._postings_cache.clear()
+            self._postings_cache[key] = cached
+        return cached
 
     def _ranked(
-        self, query: Q.Query, allowed: set[int], req: SearchRequest, terms: dict[str, set[str]], matched: list[int]
+        self, query: Q.Query, allowed: set[int], req: SearchRequest, terms: dict[str, Any], matched: list[int]
     ) -> tuple[list[Hit], list[DocGroup], int]:
         assert self._cols is not None
         limit = max(1, min(req.limit, 1000))
         offset = max(0, req.offset)
-        if not allowed:
+        if not allowed or not matched:
             return [], [], 0
+        by_date = req.sort in ("date", "date_asc")
         kwargs: dict[str, Any] = {"filter": allowed}
-        if req.sort in ("date", "date_asc"):
+        if by_date:
             kwargs["sortedby"] = "date"
             kwargs["reverse"] = req.sort == "date"
+        doc_ids = {self._cols.doc_id[n] for n in matched}
         if req.group:
-            results = self._searcher.search(query, limit=None, **kwargs)
-            # one group per document; an original and its PDF export (same folder and name,
-            # e.g. Zapis.docx + Zapis.pdf) form one group, so the list is not doubled
-            order: dict[str, list[Any]] = {}
-            for r in results:
-                order.setdefault(_family(r["path"]), []).append(r)
-            doc_ids = list(order)
+            # rank the best pages, then one group per document; an original and its PDF export
+            # (same folder and name, e.g. Zapis.docx + Zapis.pdf) form one group, so the list is not doubled
+            depth = min(len(matched), max(GROUP_DEPTH, (offset + limit) * 10))
+            ranked = self._top(query, depth, kwargs, terms, rerank=not by_date)
+            order: dict[str, list[tuple[float, dict[str, Any]]]] = {}
+            for item in ranked:
+                order.setdefault(_family(item[1]["path"]), []).append(item)
+            families = list(order)
             groups = []
-            for fam in doc_ids[offset : offset + limit]:
-                hits = [self._hit(r, terms) for r in order[fam][:3]]
+            for fam in families[offset : offset + limit]:
+                hits = [self._hit(f, score, terms) for score, f in order[fam][:3]]
                 groups.append(DocGroup(doc_id=hits[0].doc_id, best=hits[0], hits=tuple(hits)))
-            flat = [g.best for g in groups]
-            return flat, groups, len(doc_ids)
-        results = self._searcher.search(query, limit=offset + limit, **kwargs)
-        docs = {self._cols.doc_id[n] for n in matched}
-        hits = [self._hit(r, terms) for r in list(results)[offset : offset + limit]]
-        return hits, [], len(docs)
+            return [g.best for g in groups], groups, len(doc_ids)
+        ranked = self._top(query, offset + limit, kwargs, terms, rerank=not by_date)
+        hits = [self._hit(f, score, terms) for score, f in ranked[offset : offset + limit]]
+        return hits, [], len(doc_ids)
 
-    def _hit(self, r: Any, terms: dict[str, set[str]]) -> Hit:
-        f = r.fields()
+    def _top(
+        self, query: Q.Query, n: int, kwargs: dict[str, Any], terms: dict[str, Any], rerank: bool
+    ) -> list[tuple[float, dict[str, Any]]]:
+        """The top ``n`` records as (score, stored fields), re-ranked with the positional bonuses."""
+        depth = max(n, RERANK_DEPTH) if rerank else n
+        results = self._searcher.search(query, limit=depth, **kwargs)
+        top = [(float(results.score(i) or 0.0), results[i].fields()) for i in range(results.scored_length())]
+        if rerank and (terms.get("proximity") or terms.get("exact_phrases")):
+            top = [(score * _bonus(fields, terms), fields) for score, fields in top]
+            top.sort(key=lambda item: -item[0])
+        return top[:n]
+
+    def _hit(self, f: dict[str, Any], score: float, terms: dict[str, Any]) -> Hit:
         date = _date_from_int(f.get("date"))
         snippet = make_snippet(
             f.get("text", ""), f.get("lemma", ""), terms["lemmas"], terms["forms"], terms["prefixes"], terms.get("stems", set())
@@ -483,7 +544,7 @@ class Searcher:
             ministries=ministries,
             page=f.get("page"),
             snippet=snippet,
-            score=float(r.score or 0.0),
+            score=score,
             page_label=f.get("page_label"),
             method=f.get("method", "text"),
             kind=f.get("kind", "page"),
@@ -582,6 +643,41 @@ def synonym_groups() -> dict[str, tuple[str, ...]]:
         for w in group:
             out[w] = tuple(x for x in group if x != w)
     return out
+
+
+def _bonus(fields: dict[str, Any], terms: dict[str, Any]) -> float:
+    """Score multiplier for a hit: query words together on the page, and the exact wording."""
+    factor = 1.0
+    proximity: list[set[str]] = terms.get("proximity") or []
+    if proximity:
+        lemmas = (fields.get("lemma") or "").split(" ")
+        if _in_order(lemmas, proximity, slop=2):
+            factor += PROXIMITY_BONUS
+    phrases: list[list[str]] = terms.get("exact_phrases") or []
+    if phrases:
+        forms = [normalize_token(t) for _, _, t in tokenize(fields.get("text") or "")]
+        if any(_in_order(forms, [{w} for w in phrase], slop=0) for phrase in phrases):
+            factor += EXACT_BONUS
+    return factor
+
+
+def _in_order(tokens: list[str], wanted: list[set[str]], slop: int) -> bool:
+    """Whether tokens contain one of wanted[0], then wanted[1] … each within ``slop`` extra words."""
+    if not wanted:
+        return False
+    first = wanted[0]
+    for start, tok in enumerate(tokens):
+        if tok not in first:
+            continue
+        pos = start
+        for nxt in wanted[1:]:
+            found = next((j for j in range(pos + 1, min(len(tokens), pos + 2 + slop)) if tokens[j] in nxt), None)
+            if found is None:
+                break
+            pos = found
+        else:
+            return True
+    return False
 
 
 def _family(path: str) -> str:

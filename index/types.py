@@ -16,6 +16,7 @@ class SearchRequest:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     years: tuple[int, ...] = ()
+    meetings: tuple[int, ...] = ()  # meeting numbers (minutes and what was presented there)
     limit: int = 10
     offset: int = 0
     sort: str = "relevance"  # "relevance" | "date" | "date_asc"

@@ -9,6 +9,7 @@ so a renamed or moved file costs nothing to re-index.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import hashlib
 import json
@@ -456,6 +457,9 @@ class Pipeline:
         assert writer is not None
         override = load_override(f)
         meta: DocumentMeta = analyze(doc, path=key, override=override)
+        if meta.decisions and _has_pdf_twin(f):
+            # Zapis.docx beside its export Zapis.pdf: the decisions are listed once, from the PDF (it has pages)
+            meta = dataclasses.replace(meta, decisions=())
         t0 = time.perf_counter()
         texts = [meta.title] + [p.text for p in doc.pages] + [p.heading for p in doc.pages] + [d.text for d in meta.decisions]
         analysed = self._lemmatize(texts, caches)
@@ -531,6 +535,12 @@ class Pipeline:
                 lems.extend(lem or tok for lem, (_, _, tok) in zip(sent_lemmas, s, strict=True))
             out.append(AnalysedText(text=text, tokens=tuple(toks), lemmas=tuple(lems)))
         return out
+
+
+def _has_pdf_twin(path: Path) -> bool:
+    if path.suffix.lower() == ".pdf":
+        return False
+    return any(path.with_suffix(ext).exists() for ext in (".pdf", ".PDF"))
 
 
 def _sidecar_mtime(path: Path) -> int:
