@@ -14,8 +14,8 @@ States: ``queued`` -> ``running`` -> ``done`` | ``failed``; a job marked running
 dead is turned into ``interrupted`` by ``reconcile()`` (called on every read).
 
 Exclusions (documents an admin removed) live in the same database; the worker passes them to the
-pipeline (``Pipeline(..., exclude=..., force=...)`` once it accepts them; until then a small shim
-here drops those documents from the index and hides the files from the pipeline's walk).
+pipeline (``Pipeline(..., exclude=..., force=...)``), which leaves excluded files out of the walk and
+removes them from the index; ``force`` re-indexes documents whose metadata override was edited.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import argparse
 import contextlib
 import datetime as dt
 import errno
-import inspect
 import json
 import os
 import sqlite3
@@ -32,7 +31,7 @@ import subprocess
 import sys
 import threading
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -430,78 +429,6 @@ def _absolute(path: str) -> str:
         return path
 
 
-def pipeline_supports(*names: str) -> bool:
-    from ingest.pipeline import Pipeline
-
-    params = inspect.signature(Pipeline.__init__).parameters
-    return all(n in params for n in names)
-
-
-def _matches(path: str, keys: Collection[str]) -> bool:
-    p = nfc(path)
-    if p in keys:
-        return True
-    with contextlib.suppress(OSError):
-        return nfc(str(Path(p).resolve())) in keys
-    return False
-
-
-def drop_documents(data_dir: Path, keys: Collection[str]) -> int:
-    """Remove the documents recorded under ``keys`` (manifest keys or absolute paths) from the index.
-
-    Shim until the pipeline accepts ``exclude``/``force``: one extra generation, written under the
-    writer lock. Returns how many documents were dropped.
-    """
-    from index import store
-    from index.writer import GenerationWriter
-    from scsearch import settings
-
-    if not keys:
-        return 0
-    with store.writer_lock(data_dir, "admin"):
-        current = store.current_generation(data_dir)
-        if current is None:
-            return 0
-        manifest = store.read_manifest(current)
-        doomed = [k for k, v in manifest.items() if k in keys or nfc(str(v.get("abs_path", ""))) in keys]
-        if not doomed:
-            return 0
-        meta = store.read_meta(current)
-        writer = GenerationWriter(data_dir, str(meta.get("lemmatizer", "")))
-        try:
-            for key in doomed:
-                doc_id = manifest[key].get("doc_id")
-                if doc_id:
-                    writer.delete_document(str(doc_id))
-                manifest.pop(key, None)
-            extra = {k: v for k, v in meta.items()
-                     if k not in ("schema_version", "lemmatizer", "created", "generation", "committed_at")}
-            writer.commit(manifest, extra, keep=int(settings.get("keep_generations")))
-        except BaseException:
-            writer.abandon()
-            raise
-    return len(doomed)
-
-
-@contextlib.contextmanager
-def _hidden_from_walk(exclude: Collection[str]) -> Iterator[None]:
-    """Shim: make the pipeline's directory walk skip excluded files (this worker process only)."""
-    import ingest.pipeline as pipeline_module
-
-    original = pipeline_module.iter_files
-
-    def filtered(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-        for f in original(paths):
-            if not _matches(str(f), exclude):
-                yield f
-
-    pipeline_module.iter_files = filtered
-    try:
-        yield
-    finally:
-        pipeline_module.iter_files = original
-
-
 def run_job(data_dir: Path, job: Job, conn: sqlite3.Connection) -> tuple[str, str, str | None]:
     """Run one job's pipeline; returns (state, error, generation)."""
     from ingest.pipeline import Pipeline
@@ -514,15 +441,7 @@ def run_job(data_dir: Path, job: Job, conn: sqlite3.Connection) -> tuple[str, st
     if not paths:
         return "failed", "Žádná ze zdrojových složek neexistuje.", None
     try:
-        if pipeline_supports("exclude", "force"):
-            pipeline = Pipeline(data_dir, progress=recorder, exclude=exclude, force=force)  # type: ignore[call-arg]
-            report = pipeline.run(paths)
-        else:
-            # the shim: drop removed and edited documents first; edited ones are then re-indexed
-            # (from the extraction/lemma caches) because they are no longer in the manifest
-            drop_documents(data_dir, exclude | force)
-            with _hidden_from_walk(exclude):
-                report = Pipeline(data_dir, progress=recorder).run(paths)
+        report = Pipeline(data_dir, progress=recorder, exclude=exclude, force=force).run(paths)
     except errors.IndexLocked as exc:
         return "failed", str(exc), None
     except errors.IndexMismatch as exc:

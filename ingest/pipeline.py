@@ -212,7 +212,7 @@ class Pipeline:
         lem = self.lemmatizer
         report.lemmatizer = lem.ident
         report.lemmatizer_reason = getattr(lem, "reason", "")
-        paths = list(paths)
+        paths = [str(p) for p in paths]
         with store.writer_lock(self.data_dir, "ingest"):
             current = store.current_generation(self.data_dir)
             if current is not None and not self.full:
@@ -226,8 +226,8 @@ class Pipeline:
                     # lemmas of different tools do not match: rebuild everything, sources included
                     self.full = True
                     known = [s for s in meta.get("sources", []) if Path(s).exists()]
-                    paths = list(dict.fromkeys([*map(str, paths), *known]))
-                    report.notices.append(f"{why}: index se celý přestaví ({', '.join(paths)}).")
+                    paths = list(dict.fromkeys([*paths, *known]))
+                    report.notices.append(f"{why}: index se celý přestaví ({', '.join(map(str, paths))}).")
             self._run_locked(paths, report, remove_missing)
         return report
 
