@@ -306,7 +306,7 @@ class Searcher:
         return main, terms
 
     # ------------------------------------------------------------ filtering
-    def _filter_set(self, req: SearchRequest, pq: ParsedQuery, skip: str = "") -> set[int] | None:
+    def _filter_set(self, req: SearchRequest, pq: ParsedQuery, skip: str = "") -> set[int]:
         assert self._cols is not None
         ministries = tuple(sorted(set(req.ministries) | set(pq.ministries)))
         types = tuple(sorted(set(req.doc_types) | set(pq.doc_types)))
