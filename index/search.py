@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import pickle
 import threading
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import numpy as np
 from whoosh import index as windex
 from whoosh import query as Q
 
 from index import store
 from index.citation import citation
+from index.fastscore import FastScorer
 from index.lexicon import Lexicon, dictionary_forms, set_cache_dir
 from index.query import Clause, ParsedQuery, is_stopword, parse
 from index.snippets import make_snippet
@@ -56,16 +58,91 @@ def _date_from_int(v: int | None) -> dt.date | None:
 
 @dataclass
 class _Columns:
-    """Per-generation arrays for fast filters and facets (docnum -> value)."""
+    """Per-generation arrays for filters and facets (index = docnum)."""
 
-    doc_type: list[str]
-    ministries: list[tuple[str, ...]]
-    date: list[int]
-    year: list[str]
-    meeting: list[str]
-    doc_id: list[str]
-    kind: list[str]
-    alive: list[bool]
+    n: int
+    alive: np.ndarray  # bool
+    decision: np.ndarray  # bool: decision records
+    date: np.ndarray  # int32 yyyymmdd, 0 unknown
+    doc_type: np.ndarray  # int16 codes into doc_type_names
+    doc_type_names: list[str]
+    year: np.ndarray
+    year_names: list[str]
+    meeting: np.ndarray
+    meeting_names: list[str]
+    doc_id: np.ndarray  # int32 codes (distinct documents)
+    ministry: np.ndarray  # bool [n, len(ministry_names)]
+    ministry_names: list[str]
+
+
+@dataclass
+class _Generation:
+    """Everything a search reads, swapped as one object when a new generation is published."""
+
+    path: Path
+    searcher: Any
+    meta: dict[str, Any]
+    lexicon: Lexicon
+    cols: _Columns
+    fast: FastScorer
+    filter_cache: dict[tuple[Any, ...], np.ndarray]
+
+
+def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    names = sorted(set(values))
+    index = {v: i for i, v in enumerate(names)}
+    return np.array([index[v] for v in values], dtype=np.int32), names
+
+
+COLUMNS_FILE = "columns.pickle"
+COLUMNS_VERSION = 1
+
+
+def _build_columns(gen: Path, searcher: Any) -> _Columns:
+    """Read the filter values of every record once per generation (cached in the generation folder)."""
+    n = searcher.doc_count_all()
+    cache = gen / COLUMNS_FILE
+    try:
+        with open(cache, "rb") as fh:
+            version, cols = pickle.load(fh)
+        if version == COLUMNS_VERSION and isinstance(cols, _Columns) and cols.n == n:
+            return cols
+    except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError, TypeError):
+        pass
+    alive = np.zeros(n, dtype=bool)
+    decision = np.zeros(n, dtype=bool)
+    date = np.zeros(n, dtype=np.int32)
+    types, years, meetings, docs = [""] * n, [""] * n, [""] * n, [""] * n
+    mins: list[tuple[str, ...]] = [()] * n
+    for docnum, fields in searcher.reader().iter_docs():
+        alive[docnum] = True
+        decision[docnum] = fields.get("kind") == "decision"
+        date[docnum] = int(fields.get("date") or 0)
+        types[docnum] = fields.get("doc_type", "") or ""
+        years[docnum] = fields.get("year", "") or ""
+        meetings[docnum] = fields.get("meeting", "") or ""
+        docs[docnum] = fields.get("doc_id", "") or ""
+        mins[docnum] = tuple(m for m in (fields.get("ministry") or "").split(",") if m)
+    ministry_names = sorted({m for ms in mins for m in ms})
+    col = {m: i for i, m in enumerate(ministry_names)}
+    ministry = np.zeros((n, len(ministry_names)), dtype=bool)
+    for docnum, ms in enumerate(mins):
+        for m in ms:
+            ministry[docnum, col[m]] = True
+    doc_type, doc_type_names = _codes(types)
+    year, year_names = _codes(years)
+    meeting, meeting_names = _codes(meetings)
+    doc_id, _ = _codes(docs)
+    cols = _Columns(n, alive, decision, date, doc_type, doc_type_names, year, year_names, meeting, meeting_names,
+                    doc_id, ministry, ministry_names)
+    try:
+        tmp = cache.with_name(f"{COLUMNS_FILE}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((COLUMNS_VERSION, cols), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only index still works, it just reads the columns again next time
+    return cols
 
 
 class Searcher:
@@ -74,78 +151,67 @@ class Searcher:
     def __init__(self, data_dir: str | Path) -> None:
         self.data_dir = Path(data_dir)
         self._lock = threading.Lock()
-        self._gen: Path | None = None
-        self._ix: Any = None
-        self._searcher: Any = None
-        self.meta: dict[str, Any] = {}
-        self.lexicon = Lexicon()
-        self._cols: _Columns | None = None
-        self._filter_cache: dict[tuple[Any, ...], set[int]] = {}
+        self._state: _Generation | None = None
         self._active_lemmatizer: str | None = None
-        self._postings_cache: dict[tuple[str, str], frozenset[int]] = {}
         set_cache_dir(self.data_dir / "cache")
 
     # ------------------------------------------------------------ opening
-    def _ensure_open(self) -> bool:
-        gen = store.current_generation(self.data_dir)
-        if gen is None:
-            return False
-        if gen == self._gen and self._searcher is not None:
-            return True
-        with self._lock:
-            if gen == self._gen and self._searcher is not None:
-                return True
-            ix = windex.open_dir(str(gen))
-            searcher = ix.searcher()
-            meta = store.read_meta(gen)
-            lexicon = Lexicon.load(gen)
-            cols = self._build_columns(searcher)
-            old = self._searcher
-            self._ix, self._searcher, self.meta, self.lexicon, self._cols = ix, searcher, meta, lexicon, cols
-            self._filter_cache = {}
-            self._postings_cache = {}
-            self._gen = gen
-            if old is not None:
-                try:
-                    old.close()
-                except Exception:  # noqa: BLE001 - closing a stale reader must not break search
-                    pass
-        return True
+    def _open(self) -> _Generation | None:
+        """The current generation, opened (or re-opened when a newer one was published).
 
-    @staticmethod
-    def _build_columns(searcher: Any) -> _Columns:
-        n = searcher.doc_count_all()
-        cols = _Columns(
-            doc_type=[""] * n,
-            ministries=[()] * n,
-            date=[0] * n,
-            year=[""] * n,
-            meeting=[""] * n,
-            doc_id=[""] * n,
-            kind=[""] * n,
-            alive=[False] * n,
-        )
-        reader = searcher.reader()
-        for docnum, fields in reader.iter_docs():
-            cols.doc_type[docnum] = fields.get("doc_type", "")
-            cols.ministries[docnum] = tuple(m for m in (fields.get("ministry") or "").split(",") if m)
-            cols.date[docnum] = fields.get("date") or 0
-            cols.year[docnum] = fields.get("year", "")
-            cols.meeting[docnum] = fields.get("meeting", "")
-            cols.doc_id[docnum] = fields.get("doc_id", "")
-            cols.kind[docnum] = fields.get("kind", "")
-            cols.alive[docnum] = True
-        return cols
+        A search works on one snapshot from start to end; the previous snapshot is left to
+        the garbage collector, so requests still using it finish undisturbed."""
+        gen = store.current_generation(self.data_dir)
+        state = self._state
+        if gen is None:
+            return state
+        if state is not None and state.path == gen:
+            return state
+        with self._lock:
+            state = self._state
+            if state is not None and state.path == gen:
+                return state
+            searcher = windex.open_dir(str(gen)).searcher()
+            state = _Generation(
+                path=gen,
+                searcher=searcher,
+                meta=store.read_meta(gen),
+                lexicon=Lexicon.load(gen),
+                cols=_build_columns(gen, searcher),
+                fast=FastScorer(searcher),
+                filter_cache={},
+            )
+            self._state = state
+        return state
+
+    def _ensure_open(self) -> bool:
+        return self._open() is not None
+
+    @property
+    def _searcher(self) -> Any:
+        state = self._open()
+        return state.searcher if state else None
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        state = self._open()
+        return state.meta if state else {}
+
+    @property
+    def lexicon(self) -> Lexicon:
+        state = self._open()
+        return state.lexicon if state else Lexicon()
 
     @property
     def generation(self) -> str | None:
-        self._ensure_open()
-        return self._gen.name if self._gen else None
+        state = self._open()
+        return state.path.name if state else None
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        with self._lock:
+            state, self._state = self._state, None
+        if state is not None:
+            state.searcher.close()
 
     # ------------------------------------------------------------ query building
     def candidates(self, word: str, synonyms: bool = True) -> list[str]:
@@ -306,8 +372,8 @@ class Searcher:
         return main, terms
 
     # ------------------------------------------------------------ filtering
-    def _filter_set(self, req: SearchRequest, pq: ParsedQuery, skip: str = "") -> set[int]:
-        assert self._cols is not None
+    def _filter_mask(self, st: _Generation, req: SearchRequest, pq: ParsedQuery, skip: str = "") -> np.ndarray:
+        """Records passing the filters (all of them but ``skip``, for that facet's counts); cached."""
         ministries = tuple(sorted(set(req.ministries) | set(pq.ministries)))
         types = tuple(sorted(set(req.doc_types) | set(pq.doc_types)))
         years = tuple(sorted({str(y) for y in req.years} | {str(y) for y in pq.years}))
@@ -326,107 +392,98 @@ class Searcher:
             hi,
             want_decisions,
         )
-        cached = self._filter_cache.get(key)
+        cached = st.filter_cache.get(key)
         if cached is not None:
             return cached
-        cols = self._cols
-        mset = set(key[0])
-        tset = set(key[1])
-        yset = set(key[2])
-        meet = set(key[3])
-        out = []
-        for n in range(len(cols.alive)):
-            if not cols.alive[n]:
-                continue
-            if cols.kind[n] == "decision" and not want_decisions:
-                continue
-            if tset and cols.doc_type[n] not in tset:
-                continue
-            if mset and not mset.intersection(cols.ministries[n]):
-                continue
-            if yset and cols.year[n] not in yset:
-                continue
-            if meet and cols.meeting[n] not in meet:
-                continue
-            if lo and cols.date[n] < lo:
-                continue
-            if hi and (cols.date[n] == 0 or cols.date[n] > hi):
-                continue
-            out.append(n)
-        result = set(out)
-        if len(self._filter_cache) > 256:
-            self._filter_cache.clear()
-        self._filter_cache[key] = result
-        return result
+        cols = st.cols
+        mask = cols.alive.copy()
+        if not want_decisions:
+            mask &= ~cols.decision
+        for values, column, names in (
+            (key[1], cols.doc_type, cols.doc_type_names),
+            (key[2], cols.year, cols.year_names),
+            (key[3], cols.meeting, cols.meeting_names),
+        ):
+            if values:
+                wanted = [i for i, name in enumerate(names) if name in values]
+                mask &= np.isin(column, wanted)
+        if key[0]:
+            idx = [i for i, name in enumerate(cols.ministry_names) if name in key[0]]
+            mask &= cols.ministry[:, idx].any(axis=1) if idx else False
+        if lo:
+            mask &= cols.date >= lo
+        if hi:
+            mask &= (cols.date > 0) & (cols.date <= hi)
+        if len(st.filter_cache) > 256:
+            st.filter_cache.clear()
+        st.filter_cache[key] = mask
+        return mask
 
-    def _facets(self, matched: Iterable[int], req: SearchRequest, pq: ParsedQuery) -> dict[str, dict[str, int]]:
-        assert self._cols is not None
-        cols = self._cols
-        matched = list(matched)
+    def _facets(self, st: _Generation, matched: np.ndarray, req: SearchRequest, pq: ParsedQuery
+                ) -> dict[str, dict[str, int]]:
+        """Counts per facet value over the matched records, every filter applied but the facet's own."""
+        cols = st.cols
         out: dict[str, dict[str, int]] = {}
-        for name in ("ministry", "doc_type", "year", "meeting"):
-            allowed = self._filter_set(req, pq, skip=name)
-            counter: Counter[str] = Counter()
-            for n in matched:
-                if allowed is not None and n not in allowed:
-                    continue
-                if name == "ministry":
-                    counter.update(cols.ministries[n])
-                elif name == "doc_type":
-                    counter[cols.doc_type[n]] += 1
-                elif name == "year" and cols.year[n]:
-                    counter[cols.year[n]] += 1
-                elif name == "meeting" and cols.meeting[n]:
-                    counter[cols.meeting[n]] += 1
-            out[name] = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+        for name, column, names in (
+            ("ministry", None, cols.ministry_names),
+            ("doc_type", cols.doc_type, cols.doc_type_names),
+            ("year", cols.year, cols.year_names),
+            ("meeting", cols.meeting, cols.meeting_names),
+        ):
+            sel = matched & self._filter_mask(st, req, pq, skip=name)
+            if column is None:
+                counts = cols.ministry[sel].sum(axis=0) if cols.ministry.shape[1] else np.zeros(0, dtype=np.int64)
+            else:
+                counts = np.bincount(column[sel], minlength=len(names))
+            pairs = [(names[i], int(c)) for i, c in enumerate(counts) if c and names[i]]
+            out[name] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
         return out
 
     # ------------------------------------------------------------ searching
     def search(self, req: SearchRequest) -> SearchResponse:
-        if not self._ensure_open():
+        st = self._open()
+        if st is None:
             return SearchResponse(query=req.query, total=0, hits=(), facets=_empty_facets(),
                                   notices=("Index je prázdný: nejprve spusťte „scsearch ingest“.",))
         pq = parse(req.query)
         notices = list(pq.notices)
-        notices.extend(self._lemmatizer_notice())
+        notices.extend(self._lemmatizer_notice(st))
         query, terms = self.build(pq)
         partial = False
         suggestion: str | None = None
-        matched: list[int] = []
         if query is None:
             if not (pq.ministries or pq.doc_types or pq.years or pq.date_from or pq.date_to or req.ministries
-                    or req.doc_types or req.years or req.date_from or req.date_to):
+                    or req.doc_types or req.years or req.meetings or req.date_from or req.date_to):
                 return SearchResponse(query=req.query, total=0, hits=(), facets=_empty_facets(),
                                       notices=tuple(notices))
             query = Q.Every()
-        allowed = self._filter_set(req, pq)
-        everything = self._matching(query)
-        matched = [d for d in everything if d in allowed]
-        if not matched and len(pq.positive) > 1:
+        allowed = self._filter_mask(st, req, pq)
+        mask, scores = st.fast.evaluate(query)
+        total = int(np.count_nonzero(mask & allowed))
+        if not total and len(pq.positive) > 1:
             pquery, _ = self.build(pq, partial=True)
             if pquery is not None:
-                peverything = self._matching(pquery)
-                pmatched = [d for d in peverything if d in allowed]
-                if pmatched:
-                    query, matched, everything, partial = pquery, pmatched, peverything, True
+                pmask, pscores = st.fast.evaluate(pquery)
+                ptotal = int(np.count_nonzero(pmask & allowed))
+                if ptotal:
+                    query, mask, scores, total, partial = pquery, pmask, pscores, ptotal, True
                     notices.append("Žádná stránka neobsahuje všechna slova dotazu; zobrazeny stránky, "
                                    "které obsahují jen některá z nich.")
-        if len(matched) < 3:
+        if total < 3:
             corrected = self._suggest(pq, req)
             if corrected is not None:
                 cq = parse(corrected)
                 cquery, cterms = self.build(cq)
                 if cquery is not None:
-                    ceverything = self._matching(cquery)
-                    cmatched = [d for d in ceverything if d in allowed]
-                    if len(cmatched) > len(matched):
+                    cmask, cscores = st.fast.evaluate(cquery)
+                    ctotal = int(np.count_nonzero(cmask & allowed))
+                    if ctotal > total:
                         suggestion = corrected
-                        if not matched:
+                        if not total:
                             notices.append(f"Pro „{req.query}“ nebylo nic nalezeno; zobrazeny výsledky pro „{corrected}“.")
-                            query, terms, matched, everything, pq = cquery, cterms, cmatched, ceverything, cq
-        total = len(matched)
-        facets = self._facets(everything, req, pq)
-        hits, groups, total_docs = self._ranked(query, allowed, req, terms, matched)
+                            query, terms, mask, scores, total, pq = cquery, cterms, cmask, cscores, ctotal, cq
+        facets = self._facets(st, mask, req, pq)
+        hits, groups, total_docs = self._ranked(st, mask, scores, allowed, req, terms)
         return SearchResponse(
             query=req.query,
             total=total,
@@ -439,69 +496,21 @@ class Searcher:
             total_docs=total_docs,
         )
 
-    def _matching(self, query: Q.Query) -> list[int]:
-        """Every live record the query matches, unfiltered and unscored."""
-        assert self._cols is not None
-        alive = self._cols.alive
-        return sorted(d for d in self._docset(query) if alive[d])
-
-    def _docset(self, query: Q.Query) -> set[int] | frozenset[int]:
-        """Docnums matching ``query``: boolean combinations of terms are answered with set
-        operations on cached posting lists; positional queries fall back to whoosh."""
-        if isinstance(query, Q.Term):
-            return self._postings(query.fieldname, query.text)
-        if isinstance(query, Q.And):
-            sets = sorted((self._docset(q) for q in query.subqueries), key=len)
-            if not sets:
-                return set()
-            out = set(sets[0])
-            for other in sets[1:]:
-                out &= other
-                if not out:
-                    break
-            return out
-        if isinstance(query, Q.Or):
-            union: set[int] = set()
-            for q in query.subqueries:
-                union |= self._docset(q)
-            return union
-        if isinstance(query, Q.AndNot):
-            return set(self._docset(query.a)) - self._docset(query.b)
-        return set(query.docs(self._searcher))
-
-    def _postings(self, field: str, text: str) -> frozenset[int]:
-        key = (field, text)
-        cached = self._postings_cache.get(key)
-        if cached is None:
-            reader = self._searcher.reader()
-            try:
-                cached = frozenset(reader.postings(field, text).all_ids()) if (field, text) in reader else frozenset()
-            except Exception:  # noqa: BLE001 - a term the codec cannot read matches nothing
-                cached = frozenset()
-            if len(self._postings_cache) > 20_000:
-                self._postings_cache.clear()
-            self._postings_cache[key] = cached
-        return cached
-
     def _ranked(
-        self, query: Q.Query, allowed: set[int], req: SearchRequest, terms: dict[str, Any], matched: list[int]
+        self, st: _Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, req: SearchRequest,
+        terms: dict[str, Any],
     ) -> tuple[list[Hit], list[DocGroup], int]:
-        assert self._cols is not None
         limit = max(1, min(req.limit, 1000))
         offset = max(0, req.offset)
-        if not allowed or not matched:
+        sel = mask & allowed
+        if not sel.any():
             return [], [], 0
-        by_date = req.sort in ("date", "date_asc")
-        kwargs: dict[str, Any] = {"filter": allowed}
-        if by_date:
-            kwargs["sortedby"] = "date"
-            kwargs["reverse"] = req.sort == "date"
-        doc_ids = {self._cols.doc_id[n] for n in matched}
+        total_docs = int(np.unique(st.cols.doc_id[sel]).size)
         if req.group:
             # rank the best pages, then one group per document; an original and its PDF export
             # (same folder and name, e.g. Zapis.docx + Zapis.pdf) form one group, so the list is not doubled
-            depth = min(len(matched), max(GROUP_DEPTH, (offset + limit) * 10))
-            ranked = self._top(query, depth, kwargs, terms, rerank=not by_date)
+            depth = max(GROUP_DEPTH, (offset + limit) * 10)
+            ranked = self._top(st, mask, scores, allowed, depth, terms, req.sort)
             order: dict[str, list[tuple[float, dict[str, Any]]]] = {}
             for item in ranked:
                 order.setdefault(_family(item[1]["path"]), []).append(item)
@@ -510,19 +519,26 @@ class Searcher:
             for fam in families[offset : offset + limit]:
                 hits = [self._hit(f, score, terms) for score, f in order[fam][:3]]
                 groups.append(DocGroup(doc_id=hits[0].doc_id, best=hits[0], hits=tuple(hits)))
-            return [g.best for g in groups], groups, len(doc_ids)
-        ranked = self._top(query, offset + limit, kwargs, terms, rerank=not by_date)
+            return [g.best for g in groups], groups, total_docs
+        ranked = self._top(st, mask, scores, allowed, offset + limit, terms, req.sort)
         hits = [self._hit(f, score, terms) for score, f in ranked[offset : offset + limit]]
-        return hits, [], len(doc_ids)
+        return hits, [], total_docs
 
     def _top(
-        self, query: Q.Query, n: int, kwargs: dict[str, Any], terms: dict[str, Any], rerank: bool
+        self, st: _Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, n: int,
+        terms: dict[str, Any], sort: str,
     ) -> list[tuple[float, dict[str, Any]]]:
-        """The top ``n`` records as (score, stored fields), re-ranked with the positional bonuses."""
-        depth = max(n, RERANK_DEPTH) if rerank else n
-        results = self._searcher.search(query, limit=depth, **kwargs)
-        top = [(float(results.score(i) or 0.0), results[i].fields()) for i in range(results.scored_length())]
-        if rerank and (terms.get("proximity") or terms.get("exact_phrases")):
+        """The top ``n`` records as (score, stored fields): by relevance re-ranked with the positional
+        bonuses, or by date (newest or oldest first, relevance breaking ties)."""
+        if sort in ("date", "date_asc"):
+            cand = np.nonzero(mask & allowed)[0]
+            dates = st.cols.date[cand].astype(np.int64)
+            order = np.lexsort((-scores[cand], -dates if sort == "date" else dates))[:n]
+            return [(float(scores[d]), dict(st.searcher.stored_fields(int(d)))) for d in cand[order]]
+        depth = max(n, RERANK_DEPTH)
+        top = [(float(score), dict(st.searcher.stored_fields(int(d))))
+               for d, score in st.fast.top(mask, scores, depth, allowed)]
+        if terms.get("proximity") or terms.get("exact_phrases"):
             top = [(score * _bonus(fields, terms), fields) for score, fields in top]
             top.sort(key=lambda item: -item[0])
         return top[:n]
@@ -569,9 +585,9 @@ class Searcher:
             words.append(w)
         return " ".join(words) if changed else None
 
-    def _lemmatizer_notice(self) -> list[str]:
+    def _lemmatizer_notice(self, st: _Generation) -> list[str]:
         """A warning when the index was built by another lemmatiser than the one now active."""
-        built = str(self.meta.get("lemmatizer") or "")
+        built = str(st.meta.get("lemmatizer") or "")
         if self._active_lemmatizer is None:
             self._active_lemmatizer = active_lemmatizer_name()
         active = self._active_lemmatizer
@@ -585,32 +601,34 @@ class Searcher:
     # ------------------------------------------------------------ documents
     def document_units(self, doc_id: str) -> list[dict[str, Any]]:
         """Stored fields of every unit of a document, in order (decisions last)."""
-        if not self._ensure_open():
+        st = self._open()
+        if st is None:
             return []
-        units = [dict(f) for f in self._searcher.documents(doc_id=doc_id)]
+        units = [dict(f) for f in st.searcher.documents(doc_id=doc_id)]
         units.sort(key=lambda f: f.get("unit_index", 0))
         return units
 
     def documents(self) -> list[dict[str, Any]]:
         """One summary per indexed document (from the manifest of the current generation)."""
-        if not self._ensure_open():
+        st = self._open()
+        if st is None:
             return []
-        assert self._gen is not None
-        manifest = store.read_manifest(self._gen)
+        manifest = store.read_manifest(st.path)
         docs = [dict(v, path=k) for k, v in manifest.items() if v.get("status") == "indexed"]
         docs.sort(key=lambda d: (d.get("date") or "", d.get("path", "")))
         return docs
 
     def stats(self) -> dict[str, Any]:
-        if not self._ensure_open():
+        st = self._open()
+        if st is None:
             return {"generation": None, "records": 0}
         return {
-            "generation": self._gen.name if self._gen else None,
-            "records": self._searcher.doc_count(),
-            "lemmatizer": self.meta.get("lemmatizer"),
-            "lemmatizer_reason": self.meta.get("lemmatizer_reason"),
-            "committed_at": self.meta.get("committed_at"),
-            "schema_version": self.meta.get("schema_version"),
+            "generation": st.path.name,
+            "records": st.searcher.doc_count(),
+            "lemmatizer": st.meta.get("lemmatizer"),
+            "lemmatizer_reason": st.meta.get("lemmatizer_reason"),
+            "committed_at": st.meta.get("committed_at"),
+            "schema_version": st.meta.get("schema_version"),
         }
 
 
