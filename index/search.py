@@ -40,6 +40,7 @@ FORM_BOOST = 0.6
 ENTITY_BOOST = 1.5
 PROXIMITY_BONUS = 0.3  # score x 1.3 when the words stand together (within 2 words, in order)
 EXACT_BONUS = 0.15  # and x 1.15 more when the exact wording typed is on the page
+DIVERSITY = 0.9  # score factor for each further page of the same document in the top hits
 RERANK_DEPTH = 50  # how many top hits the positional bonuses re-rank
 GROUP_DEPTH = 300  # how many top hits feed the grouping by document
 STEM_BOOST = 0.35
@@ -541,7 +542,16 @@ class Searcher:
         if terms.get("proximity") or terms.get("exact_phrases"):
             top = [(score * _bonus(fields, terms), fields) for score, fields in top]
             top.sort(key=lambda item: -item[0])
-        return top[:n]
+        # diversity: each further page of a document already listed counts a little less, so one long
+        # document does not fill the first page of results when others match almost as well
+        seen: dict[str, int] = {}
+        diversified = []
+        for score, fields in top:
+            k = seen.get(fields.get("doc_id", ""), 0)
+            seen[fields.get("doc_id", "")] = k + 1
+            diversified.append((score * DIVERSITY**k, fields))
+        diversified.sort(key=lambda item: -item[0])
+        return diversified[:n]
 
     def _hit(self, f: dict[str, Any], score: float, terms: dict[str, Any]) -> Hit:
         date = _date_from_int(f.get("date"))

@@ -70,6 +70,8 @@ def _meaningful_property_title(title: str, path: str) -> bool:
     norm = re.sub(r"[\W_]+", "", folded)
     if norm == re.sub(r"[\W_]+", "", stem) or re.search(r"\.(?:docx?|pptx?|xlsx?|pdf|odt)$", folded):
         return False
+    if t.count("_") >= 2 or re.match(r"^(?:microsoft\s+\w+|word\s+pro)\s+-\s", folded):
+        return False  # a file name put into the title field ("Word Pro - Čerčany_Z1_ÚP_návrh")
     return True
 
 
