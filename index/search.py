@@ -48,6 +48,10 @@ SYNONYM_BOOST = 0.5
 MAX_CANDIDATES = 5
 
 
+def _date_int(d: dt.date | None) -> int:
+    return d.year * 10000 + d.month * 100 + d.day if d else 0
+
+
 def _date_from_int(v: int | None) -> dt.date | None:
     if not v:
         return None
@@ -74,6 +78,7 @@ class _Columns:
     doc_id: np.ndarray  # int32 codes (distinct documents)
     ministry: np.ndarray  # bool [n, len(ministry_names)]
     ministry_names: list[str]
+    deadline: np.ndarray  # int32 yyyymmdd of a decision's deadline, 0 none
 
 
 @dataclass
@@ -96,7 +101,15 @@ def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
 
 
 COLUMNS_FILE = "columns.pickle"
-COLUMNS_VERSION = 1
+COLUMNS_VERSION = 2
+
+
+def _deadline_int(decision_json: str) -> int:
+    try:
+        value = json.loads(decision_json).get("deadline") or ""
+        return int(value.replace("-", "")) if len(value) == 10 else 0
+    except (ValueError, AttributeError):
+        return 0
 
 
 def _build_columns(gen: Path, searcher: Any) -> _Columns:
@@ -113,6 +126,7 @@ def _build_columns(gen: Path, searcher: Any) -> _Columns:
     alive = np.zeros(n, dtype=bool)
     decision = np.zeros(n, dtype=bool)
     date = np.zeros(n, dtype=np.int32)
+    deadline = np.zeros(n, dtype=np.int32)
     types, years, meetings, docs = [""] * n, [""] * n, [""] * n, [""] * n
     mins: list[tuple[str, ...]] = [()] * n
     for docnum, fields in searcher.reader().iter_docs():
@@ -124,6 +138,8 @@ def _build_columns(gen: Path, searcher: Any) -> _Columns:
         meetings[docnum] = fields.get("meeting", "") or ""
         docs[docnum] = fields.get("doc_id", "") or ""
         mins[docnum] = tuple(m for m in (fields.get("ministry") or "").split(",") if m)
+        if fields.get("decision"):
+            deadline[docnum] = _deadline_int(fields["decision"])
     ministry_names = sorted({m for ms in mins for m in ms})
     col = {m: i for i, m in enumerate(ministry_names)}
     ministry = np.zeros((n, len(ministry_names)), dtype=bool)
@@ -135,7 +151,7 @@ def _build_columns(gen: Path, searcher: Any) -> _Columns:
     meeting, meeting_names = _codes(meetings)
     doc_id, _ = _codes(docs)
     cols = _Columns(n, alive, decision, date, doc_type, doc_type_names, year, year_names, meeting, meeting_names,
-                    doc_id, ministry, ministry_names)
+                    doc_id, ministry, ministry_names, deadline)
     try:
         tmp = cache.with_name(f"{COLUMNS_FILE}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
@@ -384,6 +400,8 @@ class Searcher:
         lo = dfrom.year * 10000 + dfrom.month * 100 + dfrom.day if dfrom else 0
         hi = dto.year * 10000 + dto.month * 100 + dto.day if dto else 0
         want_decisions = req.include_decisions or "decision" in types
+        dl_lo = _date_int(req.deadline_from)
+        dl_hi = _date_int(req.deadline_to)
         key = (
             () if skip == "ministry" else ministries,
             () if skip == "doc_type" else types,
@@ -392,6 +410,8 @@ class Searcher:
             lo,
             hi,
             want_decisions,
+            dl_lo,
+            dl_hi,
         )
         cached = st.filter_cache.get(key)
         if cached is not None:
@@ -415,6 +435,12 @@ class Searcher:
             mask &= cols.date >= lo
         if hi:
             mask &= (cols.date > 0) & (cols.date <= hi)
+        if dl_lo or dl_hi:  # a deadline range keeps only decisions with a deadline inside it
+            mask &= cols.deadline > 0
+            if dl_lo:
+                mask &= cols.deadline >= dl_lo
+            if dl_hi:
+                mask &= cols.deadline <= dl_hi
         if len(st.filter_cache) > 256:
             st.filter_cache.clear()
         st.filter_cache[key] = mask
@@ -454,7 +480,8 @@ class Searcher:
         suggestion: str | None = None
         if query is None:
             if not (pq.ministries or pq.doc_types or pq.years or pq.date_from or pq.date_to or req.ministries
-                    or req.doc_types or req.years or req.meetings or req.date_from or req.date_to):
+                    or req.doc_types or req.years or req.meetings or req.date_from or req.date_to
+                    or req.deadline_from or req.deadline_to):
                 return SearchResponse(query=req.query, total=0, hits=(), facets=_empty_facets(),
                                       notices=tuple(notices))
             query = Q.Every()

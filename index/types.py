@@ -17,6 +17,8 @@ class SearchRequest:
     date_to: dt.date | None = None
     years: tuple[int, ...] = ()
     meetings: tuple[int, ...] = ()  # meeting numbers (minutes and what was presented there)
+    deadline_from: dt.date | None = None  # decisions whose deadline is in this range (others excluded)
+    deadline_to: dt.date | None = None
     limit: int = 10
     offset: int = 0
     sort: str = "relevance"  # "relevance" | "date" | "date_asc"
