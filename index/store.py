@@ -196,7 +196,8 @@ def prune_generations(data_dir: Path, keep: int = 2, min_age_s: float = 60.0) ->
 # ---------------------------------------------------------------- the lock
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie."""
     if pid <= 0:
         return False
     try:
@@ -243,7 +244,7 @@ def writer_lock(data_dir: Path, what: str = "ingest") -> Iterator[None]:
                     with contextlib.suppress(FileNotFoundError):
                         path.unlink()
                     continue
-            if _pid_alive(int(info.get("pid", 0))):
+            if pid_alive(int(info.get("pid", 0))):
                 raise IndexLocked(
                     f"index je právě zamčen jiným procesem (pid {info.get('pid')}, {info.get('what')}, "
                     f"od {info.get('since')}); zkuste to později"

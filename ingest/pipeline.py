@@ -258,7 +258,7 @@ class Pipeline:
                 st = f.stat()
             except OSError as exc:
                 done += 1
-                self._emit(FileResult(key, "failed", f"soubor nelze číst ({exc.strerror})"), report, done, total)
+                self._emit(_unreadable(key, exc), report, done, total)
                 continue
             old = old_manifest.get(key)
             if (
@@ -363,7 +363,7 @@ class Pipeline:
                 sha = sha256_file(f)
             except OSError as exc:
                 done += 1
-                self._emit(FileResult(key, "failed", f"soubor nelze číst ({exc.strerror})"), report, done, total)
+                self._emit(_unreadable(key, exc), report, done, total)
                 continue
             old = old_manifest.get(key)
             if (
@@ -535,6 +535,10 @@ class Pipeline:
                 lems.extend(lem or tok for lem, (_, _, tok) in zip(sent_lemmas, s, strict=True))
             out.append(AnalysedText(text=text, tokens=tuple(toks), lemmas=tuple(lems)))
         return out
+
+
+def _unreadable(key: str, exc: OSError) -> FileResult:
+    return FileResult(key, "failed", f"soubor nelze číst ({exc.strerror})")
 
 
 def _has_pdf_twin(path: Path) -> bool:
