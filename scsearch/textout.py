@@ -6,7 +6,7 @@ import html
 import re
 from typing import Any
 
-from index.citation import NBSP
+from index.citation import NBSP, unit_label
 
 
 def _plain(snippet_html: str) -> str:
@@ -21,8 +21,8 @@ def print_results(resp: Any, stats: dict[str, Any]) -> None:
         print(f"Měli jste na mysli: {resp.suggestion}?")
     print(f"Nalezeno: {resp.total} stran/jednotek")
     for i, h in enumerate(resp.hits, 1):
-        date = h.date.strftime("%-d. %-m. %Y") if h.date else "bez data"
-        where = f"s. {h.page}" if h.page else ""
+        date = f"{h.date.day}. {h.date.month}. {h.date.year}" if h.date else "bez data"
+        where = unit_label(h.kind, h.page, h.page_label).replace(NBSP, " ")
         print(f"\n{i}. {h.title}  [{h.doc_type}, {date}, {', '.join(h.ministries) or '–'}] {where}")
         print(f"   {h.path}")
         print(f"   {_plain(h.snippet)}")
