@@ -34,7 +34,13 @@ class AnalysedText:
         return " ".join(index_token(lem) for lem in self.lemmas)
 
     def stem_field(self) -> str:
-        return " ".join(stem(t) for _, _, t in self.tokens)
+        """Stems of the words; a hyphenated word adds its parts ("Frýdek-Místek" -> frydek-mistek frydek mistek)."""
+        out: list[str] = []
+        for _, _, t in self.tokens:
+            out.append(stem(t))
+            if "-" in t:
+                out.extend(stem(part) for part in t.split("-") if part)
+        return " ".join(out)
 
     def form_field(self) -> str:
         return " ".join(form_token(t) for _, _, t in self.tokens)

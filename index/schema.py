@@ -10,7 +10,7 @@ from __future__ import annotations
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: numbers split at dots/commas; hyphenated parts in `stem`
 
 _space = SpaceSeparatedTokenizer()
 

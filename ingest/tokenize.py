@@ -1,7 +1,8 @@
 """The one tokenizer shared by indexing and querying.
 
-Words keep inner hyphens (``e-mobilita``, ``Frýdek-Místek``); identifiers stay whole
-(``RM/2077/68/2026``, ``541/2020``, ``II/449``, ``1.2.3``), as do e-mail addresses and URLs.
+Words keep inner hyphens (``e-mobilita``, ``Frýdek-Místek``); identifiers with slashes stay whole
+(``RM/2077/68/2026``, ``541/2020``, ``II/449``), as do e-mail addresses and URLs. Numbers split at dots
+and commas, so a date matches however it is spaced (``7.9.2016`` and ``7. 9. 2016`` are both 7, 9, 2016).
 
 >>> [t for _, _, t in tokenize("Usnesení RM/2077/68/2026 viz https://mmr.cz, e-mobilita.")]
 ['Usnesení', 'RM/2077/68/2026', 'viz', 'https://mmr.cz', 'e-mobilita']
@@ -18,7 +19,6 @@ _TOKEN_RE = re.compile(
     (?:https?://|www\.)[^\s<>"'()\[\]]+[^\s<>"'()\[\].,;:!?]     # URL
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                                # e-mail
     | {_W}+(?:[/.]{_W}+)*(?:/{_W}+)                                # identifiers with slashes: RM/2077/68/2026
-    | \d+(?:[.,]\d+)+                                              # numbers with separators: 1.2.3, 3,5
     | {_W}+(?:[-‐‑'’]{_W}+)*                                       # words, inner hyphens and apostrophes kept
     """,
     re.VERBOSE | re.UNICODE,

@@ -111,3 +111,25 @@ def test_markup_is_escaped_in_snippets(corpus_searcher) -> None:  # type: ignore
     for h in resp.hits:
         assert "<script" not in h.snippet
     assert any("&lt;" in h.snippet for h in resp.hits)
+
+
+def test_date_matches_however_spaced(corpus_searcher) -> None:  # type: ignore[no-untyped-def]
+    for q in ("7.9.2016", "7. 9. 2016"):
+        got = names(corpus_searcher, q)
+        assert got and all("2016-09-07" in n for n in got[:3]), (q, got)  # the 1st meeting's minutes and slides
+
+
+def test_hyphenated_names_match_their_parts(tmp_path: Path) -> None:
+    from index.search import Searcher
+    from ingest.lemmatize import get_lemmatizer
+    from ingest.pipeline import Pipeline
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "zprava.txt").write_text("Projekt sdílených kol: Frýdek-Místek a e-mobilita.\n", encoding="utf-8")
+    (src / "jina.txt").write_text("Zpráva o dopravě v Ostravě.\n", encoding="utf-8")
+    Pipeline(tmp_path / "data", lemmatizer=get_lemmatizer("simplemma"), workers=1).run([str(src)])
+    s = Searcher(tmp_path / "data")
+    for q in ("Frýdek-Místek", "frydek mistek", "Místek", "e-mobilita", "mobilita"):
+        resp = s.search(SearchRequest(query=q))
+        assert [Path(h.path).name for h in resp.hits] == ["zprava.txt"], q

@@ -25,7 +25,11 @@ def test_offsets_index_into_text():
     text = "Dotací městům: 3,5 mil. Kč"
     for start, end, tok in tokenize(text):
         assert text[start:end] == tok
-    assert words(text) == ["Dotací", "městům", "3,5", "mil", "Kč"]
+    assert words(text) == ["Dotací", "městům", "3", "5", "mil", "Kč"]
+
+
+def test_dates_split_however_spaced():
+    assert words("dne 7.9.2016") == words("dne 7. 9. 2016") == ["dne", "7", "9", "2016"]
 
 
 def test_fold_and_normalize():
