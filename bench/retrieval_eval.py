@@ -1,6 +1,7 @@
 """Retrieval quality on the sample corpus with our own judged queries (bench/queries.tsv).
 
     .venv/bin/python bench/retrieval_eval.py [--lemmatizer simplemma] [--data-dir DIR] [-v]
+    .venv/bin/python bench/retrieval_eval.py --queries bench/queries_czech_docs.tsv --corpus ../shared/eval/czech-docs
 
 queries.tsv columns: query, relevant (``;``-separated ``path#page`` or ``path``, relative to
 corpus/), note. A hit is relevant when its path matches and, where a page is given, its
@@ -49,12 +50,12 @@ def is_relevant(hit_path: str, hit_page: int | None, rel: list[tuple[str, int | 
     return False
 
 
-def evaluate(data_dir: Path, verbose: bool = False) -> dict[str, float]:
+def evaluate(data_dir: Path, verbose: bool = False, queries_file: Path = QUERIES) -> dict[str, float]:
     from index.search import Searcher
     from index.types import SearchRequest
 
     s = Searcher(data_dir)
-    queries = load_queries()
+    queries = load_queries(queries_file)
     s1 = s10 = 0
     rr = 0.0
     for q, rel, note in queries:
@@ -77,16 +78,21 @@ def main() -> None:
     ap.add_argument("--lemmatizer", default="simplemma")
     ap.add_argument("--data-dir", default=None, help="reuse an index of corpus/ instead of building one")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--queries", default=str(QUERIES), help="judged queries (TSV)")
+    ap.add_argument("--corpus", default=str(CORPUS), help="folder to ingest when no --data-dir is given")
     args = ap.parse_args()
+    queries = Path(args.queries)
     if args.data_dir:
-        res = evaluate(Path(args.data_dir), args.verbose)
+        res = evaluate(Path(args.data_dir), args.verbose, queries)
     else:
         from ingest.lemmatize import get_lemmatizer
         from ingest.pipeline import Pipeline
 
+        if not Path(args.corpus).exists():
+            sys.exit(f"{args.corpus} is not available")
         with tempfile.TemporaryDirectory() as tmp:
-            Pipeline(Path(tmp), lemmatizer=get_lemmatizer(args.lemmatizer)).run([str(CORPUS)])
-            res = evaluate(Path(tmp), args.verbose)
+            Pipeline(Path(tmp), lemmatizer=get_lemmatizer(args.lemmatizer)).run([str(args.corpus)])
+            res = evaluate(Path(tmp), args.verbose, queries)
     print("| queries | success@1 | success@10 | MRR@10 |")
     print("|---:|---:|---:|---:|")
     print(f"| {res['queries']} | {res['success@1']:.3f} | {res['success@10']:.3f} | {res['MRR@10']:.3f} |")
