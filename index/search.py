@@ -15,7 +15,7 @@ import os
 import pickle
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -92,6 +92,9 @@ class _Generation:
     cols: _Columns
     fast: FastScorer
     filter_cache: dict[tuple[Any, ...], np.ndarray]
+    # whoosh readers are not documented as thread-safe: every read of the files goes under this lock
+    # (the web app serves requests from several threads); numpy work on cached arrays needs none
+    io: threading.RLock = field(default_factory=threading.RLock)
 
 
 def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -486,12 +489,12 @@ class Searcher:
                                       notices=tuple(notices))
             query = Q.Every()
         allowed = self._filter_mask(st, req, pq)
-        mask, scores = st.fast.evaluate(query)
+        mask, scores = self._evaluate(st, query)
         total = int(np.count_nonzero(mask & allowed))
         if not total and len(pq.positive) > 1:
             pquery, _ = self.build(pq, partial=True)
             if pquery is not None:
-                pmask, pscores = st.fast.evaluate(pquery)
+                pmask, pscores = self._evaluate(st, pquery)
                 ptotal = int(np.count_nonzero(pmask & allowed))
                 if ptotal:
                     query, mask, scores, total, partial = pquery, pmask, pscores, ptotal, True
@@ -503,7 +506,7 @@ class Searcher:
                 cq = parse(corrected)
                 cquery, cterms = self.build(cq)
                 if cquery is not None:
-                    cmask, cscores = st.fast.evaluate(cquery)
+                    cmask, cscores = self._evaluate(st, cquery)
                     ctotal = int(np.count_nonzero(cmask & allowed))
                     if ctotal > total:
                         suggestion = corrected
@@ -523,6 +526,11 @@ class Searcher:
             groups=tuple(groups),
             total_docs=total_docs,
         )
+
+    @staticmethod
+    def _evaluate(st: _Generation, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
+        with st.io:
+            return st.fast.evaluate(query)
 
     def _ranked(
         self, st: _Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, req: SearchRequest,
@@ -562,10 +570,12 @@ class Searcher:
             cand = np.nonzero(mask & allowed)[0]
             dates = st.cols.date[cand].astype(np.int64)
             order = np.lexsort((-scores[cand], -dates if sort == "date" else dates))[:n]
-            return [(float(scores[d]), dict(st.searcher.stored_fields(int(d)))) for d in cand[order]]
+            with st.io:
+                return [(float(scores[d]), dict(st.searcher.stored_fields(int(d)))) for d in cand[order]]
         depth = max(n, RERANK_DEPTH)
-        top = [(float(score), dict(st.searcher.stored_fields(int(d))))
-               for d, score in st.fast.top(mask, scores, depth, allowed)]
+        with st.io:
+            top = [(float(score), dict(st.searcher.stored_fields(int(d))))
+                   for d, score in st.fast.top(mask, scores, depth, allowed)]
         if terms.get("proximity") or terms.get("exact_phrases"):
             top = [(score * _bonus(fields, terms), fields) for score, fields in top]
             top.sort(key=lambda item: -item[0])
@@ -641,7 +651,8 @@ class Searcher:
         st = self._open()
         if st is None:
             return []
-        units = [dict(f) for f in st.searcher.documents(doc_id=doc_id)]
+        with st.io:
+            units = [dict(f) for f in st.searcher.documents(doc_id=doc_id)]
         units.sort(key=lambda f: f.get("unit_index", 0))
         return units
 
@@ -661,7 +672,7 @@ class Searcher:
             return {"generation": None, "records": 0}
         return {
             "generation": st.path.name,
-            "records": st.searcher.doc_count(),
+            "records": int(np.count_nonzero(st.cols.alive)),
             "lemmatizer": st.meta.get("lemmatizer"),
             "lemmatizer_reason": st.meta.get("lemmatizer_reason"),
             "committed_at": st.meta.get("committed_at"),
