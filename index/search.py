@@ -107,6 +107,21 @@ COLUMNS_FILE = "columns.pickle"
 COLUMNS_VERSION = 2
 
 
+def _prewarm(st: _Generation, number: int) -> None:
+    """Read the postings of the most frequent lemmas into the scorer's cache, one term at a time
+    under the I/O lock, so the first searches after a re-index find them warm."""
+    try:
+        with st.io:
+            terms = st.searcher.reader().most_frequent_terms("lemma", number=number)
+        field = st.searcher.schema["lemma"]
+        for _freq, text in terms:
+            btext = text if isinstance(text, bytes) else field.to_bytes(text)
+            with st.io:
+                st.fast.postings("lemma", btext)
+    except Exception:  # noqa: BLE001 - warming is an optimisation; a closed reader just stops it
+        return
+
+
 def _deadline_int(decision_json: str) -> int:
     try:
         value = json.loads(decision_json).get("deadline") or ""
@@ -168,8 +183,11 @@ def _build_columns(gen: Path, searcher: Any) -> _Columns:
 class Searcher:
     """Searches the current generation; re-opens when a new generation is published."""
 
-    def __init__(self, data_dir: str | Path) -> None:
+    def __init__(self, data_dir: str | Path, *, prewarm: int = 0) -> None:
+        """``prewarm``: after a generation is opened, read the postings of that many of the most
+        frequent lemmas in a background thread (for a long-running server; the CLI leaves it 0)."""
         self.data_dir = Path(data_dir)
+        self.prewarm = prewarm
         self._lock = threading.Lock()
         self._state: _Generation | None = None
         self._active_lemmatizer: str | None = None
@@ -202,6 +220,9 @@ class Searcher:
                 filter_cache={},
             )
             self._state = state
+            if self.prewarm:
+                threading.Thread(target=_prewarm, args=(state, self.prewarm), daemon=True,
+                                 name="scsearch-prewarm").start()
         return state
 
     def _ensure_open(self) -> bool:
