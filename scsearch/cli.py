@@ -50,6 +50,16 @@ def _doc_type(value: str) -> str:
     return v
 
 
+def _meeting(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"neplatné číslo jednání {value!r}") from None
+    if not 1 <= n <= 999:
+        raise argparse.ArgumentTypeError(f"číslo jednání musí být 1–999, ne {n}")
+    return n
+
+
 def _positive(value: str) -> int:
     try:
         n = int(value)
@@ -83,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--type", dest="types", type=_doc_type, action="append", default=[])
     s.add_argument("--from", dest="date_from", type=_date)
     s.add_argument("--to", dest="date_to", type=_date)
+    s.add_argument("--meeting", type=_meeting, action="append", default=[], help="číslo jednání (lze opakovat)")
     s.add_argument("--sort", choices=("relevance", "date", "date_asc"), default="relevance")
     s.add_argument("--group", action="store_true", help="seskupit podle dokumentů")
 
@@ -94,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     dec.add_argument("--ministry", type=_ministry, action="append", default=[])
     dec.add_argument("--from", dest="date_from", type=_date)
     dec.add_argument("--to", dest="date_to", type=_date)
+    dec.add_argument("--meeting", type=_meeting, action="append", default=[], help="číslo jednání (lze opakovat)")
+    dec.add_argument("--deadline-from", dest="deadline_from", type=_date, help="termín splnění od (RRRR-MM-DD)")
+    dec.add_argument("--deadline-to", dest="deadline_to", type=_date, help="termín splnění do (RRRR-MM-DD)")
     dec.add_argument("--query", default="", help="hledat jen v usneseních a úkolech")
 
     sv = sub.add_parser("serve", help="spustit webové rozhraní")
@@ -174,12 +188,18 @@ def _request_from(args: argparse.Namespace, query: str, types: list[str]) -> Any
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise errors.UsageError("datum --from je po datu --to")
+    deadline_from, deadline_to = getattr(args, "deadline_from", None), getattr(args, "deadline_to", None)
+    if deadline_from and deadline_to and deadline_from > deadline_to:
+        raise errors.UsageError("datum --deadline-from je po datu --deadline-to")
     return SearchRequest(
         query=query,
         ministries=tuple(dict.fromkeys(args.ministry)),
         doc_types=tuple(dict.fromkeys(types)),
         date_from=args.date_from,
         date_to=args.date_to,
+        meetings=tuple(dict.fromkeys(getattr(args, "meeting", []))),
+        deadline_from=deadline_from,
+        deadline_to=deadline_to,
         limit=getattr(args, "limit", 1000),
         offset=max(0, getattr(args, "offset", 0)),
         sort=getattr(args, "sort", "date"),

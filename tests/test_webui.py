@@ -233,7 +233,9 @@ def test_decisions_block(client: FlaskClient, web_index: WebIndex) -> None:
     # choosing the decisions type shows them as results and hides the block
     soup = page(client, "/?q=elektromobilita&type=decision")
     assert soup.select_one("section.decisions") is None
-    assert soup.select_one("h1.count").get_text(" ", strip=True) == f"Nalezeno 4{NBSP}místa v{NBSP}1{NBSP}dokumentu"
+    assert soup.select_one("h1.count").get_text(" ", strip=True) == (
+        f"Usnesení a úkoly: nalezeno 4{NBSP}záznamy v{NBSP}1{NBSP}dokumentu"
+    )
 
 
 def test_empty_state_and_pagination_parameter(client: FlaskClient) -> None:
@@ -395,6 +397,11 @@ def test_api_search_hit_shape(client: FlaskClient) -> None:
         ("group=maybe", "group"),
         ("year=20x7", "year"),
         ("from=2018-01-01&to=2017-01-01", "from"),
+        ("meeting=abc", "meeting"),
+        ("meeting=0", "meeting"),
+        ("deadline_from=7.%205.%202017", "deadline_from"),
+        ("deadline_to=2017-02-30", "deadline_to"),
+        ("deadline_from=2018-01-01&deadline_to=2017-01-01", "deadline_from"),
     ],
 )
 def test_api_rejects_bad_parameter_values_with_400(client: FlaskClient, query: str, param: str) -> None:
@@ -436,3 +443,113 @@ def test_empty_data_dir_is_not_an_error(tmp_path: Path) -> None:
     assert "Index zatím neexistuje" in client.get("/").get_data(as_text=True)
     assert client.get("/api/search?q=x").get_json()["total"] == 0
     assert client.get("/soubor/0123456789abcdef").status_code == 404
+
+
+# ------------------------------------------------------------------ meetings and decision deadlines
+
+
+def decision_meta(soup: Any) -> list[str]:
+    return [p.get_text(" ", strip=True) for p in soup.select("li.result p.decision-meta")]
+
+
+def test_meeting_facet_has_labels_counts_and_toggles(client: FlaskClient) -> None:
+    soup = page(client, "/?q=elektromobilita")
+    assert facet(soup, "meeting") == {"4": (9, False)}
+    a = soup.select_one('a.facet-value[data-facet="meeting"]')
+    assert a.select_one(".label").get_text() == "4. jednání"
+    assert a["title"] == f"jednání 5.{NBSP}4.{NBSP}2017"
+    assert soup.select_one("#facet-meeting").get_text() == "Jednání"
+    ticked = page(client, a["href"])
+    assert a["href"] == "/?q=elektromobilita&meeting=4"
+    assert ticked.select_one("h1.count").get_text(" ", strip=True) == f"Nalezeno 9{NBSP}míst v{NBSP}2{NBSP}dokumentech"
+    assert [t for t, _ in results(ticked)] == [
+        "Elektromobilita a čistá mobilita ve městech", "Zápis ze 4. jednání Pracovní skupiny pro Smart Cities",
+    ]
+    assert ticked.select_one('#hledani input[type=hidden][name="meeting"]')["value"] == "4"
+    # a selected meeting the query does not reach stays listed with 0, and OR-combines with others
+    soup = page(client, "/?q=elektromobilita&meeting=2")
+    assert facet(soup, "meeting") == {"2": (0, True), "4": (9, False)}
+    assert soup.select_one('a.facet-value[data-value="4"]')["href"] == "/?q=elektromobilita&meeting=2&meeting=4"
+    assert page(client, "/?q=elektromobilita&meeting=2&meeting=4").select_one("h1.count").get_text(" ", strip=True) \
+        == f"Nalezeno 9{NBSP}míst v{NBSP}2{NBSP}dokumentech"
+    # the MŽP presentation was given at the 2nd meeting
+    soup = page(client, "/?meeting=2")
+    assert [t for t, _ in results(soup)] == ["Podpora chytrých řešení ve městech z Operačního programu Životní prostředí"]
+
+
+def test_decision_view_lists_every_record_with_kind_number_responsible_deadline(client: FlaskClient) -> None:
+    soup = page(client, "/?type=decision")
+    assert soup.select_one("h1.count").get_text(" ", strip=True) == (
+        f"Usnesení a úkoly: nalezeno 7{NBSP}záznamů v{NBSP}1{NBSP}dokumentu"
+    )
+    assert decision_meta(soup) == [
+        f"úkol Úkol 4/1 · odpovídá: MD, MPO, MŽP · termín: 31.{NBSP}5.{NBSP}2017",
+        "úkol Úkol 4/2 · odpovídá: MPO",
+        "úkol Úkol 4/3",
+        "závěr",
+        "bere na vědomí",
+        "závěr",
+        f"úkol Úkol 4/4 · odpovídá: MMR, SMO ČR · termín: 15.{NBSP}5.{NBSP}2017",
+    ]
+    first = soup.select_one("li.result")
+    assert first.select_one(".decision-meta time")["datetime"] == "2017-05-31"
+    assert first.select_one("p.meta .type").get_text() == "zápis"
+    assert soup.select_one("ol.decision-list")["start"] == "1"
+    # the deadline range is in the sidebar only here, with labelled fields
+    box = soup.select_one("fieldset.deadline")
+    assert box.legend.get_text() == "Termín splnění"
+    for name in ("deadline_from", "deadline_to"):
+        field = box.select_one(f"input#{name}")
+        assert field["name"] == name and field["form"] == "hledani" and field["type"] == "date"
+        assert "termín splnění" in box.select_one(f'label[for="{name}"]').get_text()
+    assert page(client, "/?q=elektromobilita").select_one("fieldset.deadline") is None
+
+
+def test_deadline_range_and_meeting_filter_in_the_decision_view(client: FlaskClient) -> None:
+    soup = page(client, "/?type=decision&deadline_from=2017-05-20&deadline_to=31.%205.%202017")
+    assert decision_meta(soup) == [f"úkol Úkol 4/1 · odpovídá: MD, MPO, MŽP · termín: 31.{NBSP}5.{NBSP}2017"]
+    assert soup.select_one("input#deadline_from")["value"] == "2017-05-20"
+    assert soup.select_one("input#deadline_to")["value"] == "2017-05-31"
+    # the state stays in the URL of every facet link; the clear link drops only the deadline
+    assert soup.select_one('a.facet-value[data-facet="meeting"]')["href"] == (
+        "/?type=decision&meeting=4&deadline_from=2017-05-20&deadline_to=2017-05-31"
+    )
+    assert soup.select_one("fieldset.deadline a.clear")["href"] == "/?type=decision"
+    soup = page(client, "/?type=decision&deadline_from=2017-05-01&deadline_to=2017-05-20")
+    assert [m.split(" · ")[0] for m in decision_meta(soup)] == ["úkol Úkol 4/4"]
+    soup = page(client, "/?type=decision&deadline_from=2018-01-01")
+    assert soup.select_one("h1.count").get_text(" ", strip=True) == "Usnesení a úkoly: nic nenalezeno"
+    soup = page(client, "/?q=elektromobilita&type=decision&meeting=4")
+    assert facet(soup, "meeting") == {"4": (4, True)}
+    assert page(client, "/?type=decision&meeting=2").select_one("h1.count").get_text(" ", strip=True) == (
+        "Usnesení a úkoly: nic nenalezeno"
+    )
+    # bad values are dropped with a notice
+    soup = page(client, "/?type=decision&deadline_from=2018-01-01&deadline_to=2017-01-01&meeting=abc")
+    notices = soup.select_one(".notices").get_text(" ", strip=True)
+    assert "Termín „od“ je pozdější než termín „do“." in notices and "Neplatné číslo jednání „abc“" in notices
+    assert len(decision_meta(soup)) == 7
+
+
+def test_deadline_outside_the_decision_view_filters_only_the_decisions_block(client: FlaskClient) -> None:
+    soup = page(client, "/?q=elektromobilita&deadline_from=2017-05-20")
+    assert "Termín splnění se uplatní jen na usnesení a úkoly." in soup.select_one(".notices").get_text()
+    assert soup.select_one("h1.count").get_text(" ", strip=True) == f"Nalezeno 14{NBSP}míst v{NBSP}4{NBSP}dokumentech"
+    block = soup.select_one("section.decisions")
+    assert [b.get_text() for b in block.select("strong")] == ["Úkol 4/1"]
+    assert soup.select_one("fieldset.deadline input#deadline_from")["value"] == "2017-05-20"
+
+
+def test_api_meeting_and_deadline_params(client: FlaskClient, web_index: WebIndex,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    data = client.get("/api/search?q=elektromobilita&meeting=4&limit=100").get_json()
+    assert data["total"] == 9 and data["facets"]["meeting"] == {"4": 9}
+    assert {Path(h["path"]).name for h in data["hits"]} == {MD_PRES, MINUTES}
+    data = client.get("/api/search?q=&type=decision&deadline_from=2017-05-01&deadline_to=2017-05-31").get_json()
+    assert sorted(h["decision"]["number"] for h in data["hits"]) == ["Úkol 4/1", "Úkol 4/4"]
+    resp = client.get("/api/decisions?meeting=4&deadline_from=2017-05-20")
+    expected = cli_json(capsys, "--data-dir", str(web_index.data_dir), "decisions", "--meeting", "4",
+                        "--deadline-from", "2017-05-20", "--json")
+    assert resp.get_json() == expected
+    assert [(d["number"], d["deadline"]) for d in expected["decisions"]] == [("Úkol 4/1", "2017-05-31")]
+    assert client.get("/api/decisions?meeting=2").get_json() == {"total": 0, "decisions": []}

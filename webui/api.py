@@ -104,7 +104,10 @@ def document(doc_id: str) -> Response:
 
 @bp.get("/decisions")
 def decisions() -> Response:
-    """Decisions and tasks, as ``scsearch decisions --json`` (filters: q, ministry, from, to)."""
+    """Decisions and tasks, as ``scsearch decisions --json``.
+
+    Filters: q, ministry, from, to (meeting date), meeting (repeated number), deadline_from, deadline_to.
+    """
     params = parse_search_args(request.args, strict=True)
     resp = get_state().searcher.search(params.request(doc_types=("decision",), limit=1000, offset=0, sort="date"))
     out = []

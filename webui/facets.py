@@ -12,7 +12,7 @@ from webui.labels import ministry_name, type_label
 from webui.params import SearchParams
 
 # Parameters that describe the state of the search page (in URL order).
-STATE_KEYS = ("q", "ministry", "type", "year", "from", "to", "sort", "page")
+STATE_KEYS = ("q", "ministry", "type", "year", "meeting", "from", "to", "deadline_from", "deadline_to", "sort", "page")
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,16 @@ def state_args(p: SearchParams) -> MultiDict[str, str]:
         out.add("type", t)
     for y in p.years:
         out.add("year", str(y))
+    for n in p.meetings:
+        out.add("meeting", str(n))
     if p.date_from:
         out.add("from", p.date_from.isoformat())
     if p.date_to:
         out.add("to", p.date_to.isoformat())
+    if p.deadline_from:
+        out.add("deadline_from", p.deadline_from.isoformat())
+    if p.deadline_to:
+        out.add("deadline_to", p.deadline_to.isoformat())
     if p.sort != "relevance":
         out.add("sort", p.sort)
     if p.page != 1:
@@ -84,8 +90,13 @@ def _toggle(p: SearchParams, name: str, current: Iterable[str], value: str) -> t
     return changed_url(p, {name: new}), selected
 
 
+def meeting_label(number: str | int) -> str:
+    """``7`` -> ``7. jednání``."""
+    return f"{number}. jednání"
+
+
 def build_facet(p: SearchParams, name: str, legend: str, counts: dict[str, int], current: Iterable[str],
-                order: Iterable[str] | None = None) -> Facet:
+                order: Iterable[str] | None = None, titles: Mapping[str, str] | None = None) -> Facet:
     """Values with counts; selected values stay listed (count 0 when the query no longer hits them)."""
     cur = [str(c) for c in current]
     keys = list(order) if order is not None else list(counts)
@@ -102,7 +113,11 @@ def build_facet(p: SearchParams, name: str, legend: str, counts: dict[str, int],
             label, title = key, ministry_name(key)
         elif name == "type":
             label, title = type_label(key), ""
+        elif name == "meeting":
+            label, title = meeting_label(key), ""
         else:
             label, title = key, ""
+        if titles and key in titles:
+            title = titles[key]
         values.append(FacetValue(value=key, label=label, count=count, url=url, selected=selected, title=title))
     return Facet(name=name, legend=legend, values=tuple(values))

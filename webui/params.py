@@ -3,8 +3,10 @@
 The API is strict (a bad value raises ``ParamError`` -> HTTP 400, like the CLI's
 exit 2); the UI is lenient (a bad value is dropped and a Czech notice says so).
 Parameter names are those of ``scsearch search``: ``q``, ``ministry`` (repeated),
-``type`` (repeated), ``from``, ``to``, ``limit``, ``offset``, ``sort``, ``group``;
-plus ``year`` (repeated) and, in the UI, ``page``.
+``type`` (repeated), ``from``, ``to``, ``limit``, ``offset``, ``sort``, ``group``,
+``meeting`` (repeated meeting number), ``deadline_from``, ``deadline_to`` (a decision's
+deadline; ``scsearch decisions --deadline-from/--deadline-to``); plus ``year`` (repeated)
+and, in the UI, ``page``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ TYPES = DOC_TYPES + (DECISION_TYPE,)
 MAX_LIMIT = 1000
 UI_PAGE_SIZE = 10
 MAX_UI_PAGE = 1000
+MAX_MEETING = 999
 _CZ_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
 _TRUE = ("1", "true", "yes", "on", "ano")
 _FALSE = ("", "0", "false", "no", "off", "ne")
@@ -45,8 +48,11 @@ class SearchParams:
     ministries: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    meetings: tuple[int, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    deadline_from: dt.date | None = None
+    deadline_to: dt.date | None = None
     sort: str = "relevance"
     limit: int = 10
     offset: int = 0
@@ -56,7 +62,12 @@ class SearchParams:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.ministries or self.types or self.years or self.date_from or self.date_to)
+        return bool(self.ministries or self.types or self.years or self.meetings or self.date_from or self.date_to
+                    or self.deadline_from or self.deadline_to)
+
+    @property
+    def has_deadline(self) -> bool:
+        return bool(self.deadline_from or self.deadline_to)
 
     def request(self, **changes: object) -> SearchRequest:
         """The ``SearchRequest`` for these parameters (fields overridable by keyword)."""
@@ -67,6 +78,9 @@ class SearchParams:
             "date_from": self.date_from,
             "date_to": self.date_to,
             "years": self.years,
+            "meetings": self.meetings,
+            "deadline_from": self.deadline_from,
+            "deadline_to": self.deadline_to,
             "limit": self.limit,
             "offset": self.offset,
             "sort": self.sort,
@@ -111,6 +125,23 @@ def _int(raw: str) -> int | None:
     return int(raw)
 
 
+def _date_range(multi: MultiDict[str, str], c: _Collector, lo: str, hi: str, lo_label: str, hi_label: str,
+                what: str) -> tuple[dt.date | None, dt.date | None]:
+    """A validated (from, to) pair of date parameters; an inverted range is rejected as a whole."""
+    found: list[dt.date | None] = []
+    for name, label in ((lo, lo_label), (hi, hi_label)):
+        raw = multi.get(name, "") or ""
+        d = parse_date(raw, lenient=not c.strict) if raw.strip() else None
+        if raw.strip() and d is None:
+            c.bad(name, f"Neplatné datum „{raw[:40]}“ v poli „{label}“ (očekáváno RRRR-MM-DD).")
+        found.append(d)
+    start, end = found
+    if start and end and start > end:
+        c.bad(lo, f"{what} „od“ je pozdější než {what.lower()} „do“.")
+        return None, None
+    return start, end
+
+
 def parse_search_args(args: Mapping[str, str] | MultiDict[str, str], *, strict: bool) -> SearchParams:
     """Read search parameters; strict raises ``ParamError``, lenient collects notices."""
     multi: MultiDict[str, str] = args if isinstance(args, MultiDict) else MultiDict(args)
@@ -147,16 +178,18 @@ def parse_search_args(args: Mapping[str, str] | MultiDict[str, str], *, strict: 
         elif y not in years:
             years.append(y)
 
-    dates: dict[str, dt.date | None] = {}
-    for name, label in (("from", "od"), ("to", "do")):
-        raw = multi.get(name, "") or ""
-        d = parse_date(raw, lenient=not strict) if raw.strip() else None
-        if raw.strip() and d is None:
-            c.bad(name, f"Neplatné datum „{raw[:40]}“ v poli „{label}“ (očekáváno RRRR-MM-DD).")
-        dates[name] = d
-    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
-        c.bad("from", "Datum „od“ je pozdější než datum „do“.")
-        dates = {"from": None, "to": None}
+    meetings: list[int] = []
+    for raw in multi.getlist("meeting"):
+        if not raw.strip():
+            continue
+        n = _int(raw)
+        if n is None or not 1 <= n <= MAX_MEETING:
+            c.bad("meeting", f"Neplatné číslo jednání „{raw[:40]}“ (očekáváno 1–{MAX_MEETING}).")
+        elif n not in meetings:
+            meetings.append(n)
+
+    dates = _date_range(multi, c, "from", "to", "od", "do", "Datum")
+    deadlines = _date_range(multi, c, "deadline_from", "deadline_to", "termín od", "termín do", "Termín")
 
     sort = (multi.get("sort", "") or "relevance").strip()
     if sort not in SORTS:
@@ -204,8 +237,11 @@ def parse_search_args(args: Mapping[str, str] | MultiDict[str, str], *, strict: 
         ministries=tuple(ministries),
         types=tuple(types),
         years=tuple(years),
-        date_from=dates["from"],
-        date_to=dates["to"],
+        meetings=tuple(meetings),
+        date_from=dates[0],
+        date_to=dates[1],
+        deadline_from=deadlines[0],
+        deadline_to=deadlines[1],
         sort=sort,
         limit=limit,
         offset=offset,

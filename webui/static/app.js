@@ -48,12 +48,12 @@
     }
   });
 
-  // keep shared URLs clean: empty date fields are not submitted
+  // keep shared URLs clean: empty date fields (meeting dates, deadlines) are not submitted
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (!form || form.id !== "hledani") { return; }
     Array.prototype.forEach.call(form.elements, function (el) {
-      if ((el.name === "from" || el.name === "to") && !el.value) { el.disabled = true; }
+      if (/^(from|to|deadline_from|deadline_to)$/.test(el.name) && !el.value) { el.disabled = true; }
     });
   });
   window.addEventListener("pageshow", function () {
