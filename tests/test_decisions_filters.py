@@ -99,8 +99,6 @@ def test_meeting_and_deadline_combine(corpus_searcher: Any) -> None:
     assert decisions(corpus_searcher, meetings=(2,), deadline_from=dt.date(2017, 5, 1)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="extraction: in Zapis_PS_SC_2017-05-31.pdf 'Usnesení č. 6/2017' swallows "
-                                       "Úkol 5/2 and 5/3 (Termín 30. 6. 2017) into one record")
 def test_task_after_a_resolution_is_its_own_record(corpus_searcher: Any) -> None:
     hits = decisions(corpus_searcher, deadline_from=dt.date(2017, 6, 16), deadline_to=dt.date(2017, 6, 30))
     assert [(h.decision["number"], h.decision["deadline"]) for h in hits] == [("Úkol 5/3", "2017-06-30")]

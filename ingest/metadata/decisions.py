@@ -328,8 +328,18 @@ def _entities_before(text: str, end: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.code for m in find_entities(text[:end])))
 
 
+# "Úkol 4/1 – splněn, …", "Úkol 4/2: trvá" in a review of earlier tasks report progress, not a new task
+_TASK_STATUS = re.compile(
+    r"^(?:byl\w*\s+|je\s+)?(?:splněn\w*|nesplněn\w*|trvá|trvají|průběžně\s+plněn\w*|plněn\w*|zrušen\w*|"
+    r"v\s+řešení|probíhá|odložen\w*|přesunut\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _free_sentence(sent: str, page: int | None, mode: str) -> Decision | None:
     m = _TASK_LINE.match(sent)
+    if m and _TASK_STATUS.match(m.group("body").strip()):
+        return None
     if m:
         body = _clean(m.group("body"))
         who = split_responsible(m.group("who")) if m.group("who") else ()
@@ -455,7 +465,11 @@ def extract_decisions(pages: Iterable[tuple[int | None, str]]) -> list[Decision]
                 skipping = False
             continue
         if block is not None:
-            if _SIGNATURE.search(folded) or (_AGENDA_HEADING.match(line) and not _ITEM.match(line)):
+            if (
+                _SIGNATURE.search(folded)
+                or (_AGENDA_HEADING.match(line) and not _ITEM.match(line))
+                or _TASK_LINE.match(line)  # "Úkol 5/2: …" after a resolution is a record of its own
+            ):
                 flush_block()
                 if _SIGNATURE.search(folded):
                     continue
