@@ -228,26 +228,9 @@ def _cmd_documents(args: argparse.Namespace, data_dir: Path) -> int:
     searcher = Searcher(data_dir)
     docs = searcher.documents()
     if args.json:
-        out = [
-            {
-                "path": d["path"],
-                "doc_id": d.get("doc_id"),
-                "title": d.get("title", ""),
-                "doc_type": d.get("doc_type", "other"),
-                "date": d.get("date"),
-                "date_source": d.get("date_source", ""),
-                "ministries": d.get("ministries", []),
-                "authors": d.get("authors", []),
-                "units": d.get("units", 0),
-                "unit_kind": d.get("unit_kind", "page"),
-                "method": d.get("method", "text"),
-                "ocr_pages": d.get("ocr_pages", 0),
-                "needs_ocr_pages": d.get("needs_ocr_pages", 0),
-                "decisions": d.get("decisions", 0),
-                "overridden": d.get("overridden", []),
-            }
-            for d in docs
-        ]
+        from index.records_json import document_json
+
+        out = [document_json(d) for d in docs]
         print(json.dumps({"documents": out, "total": len(out), **searcher.stats()}, ensure_ascii=False))
         return EXIT_OK
     from scsearch.textout import print_documents
@@ -263,22 +246,9 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
     req = _request_from(args, args.query, ["decision"])
     resp = Searcher(data_dir).search(req)
     if args.json:
-        out = []
-        for h in resp.hits:
-            dec = h.decision or {}
-            out.append({
-                "text": dec.get("text", ""),
-                "kind": dec.get("kind", ""),
-                "responsible": dec.get("responsible", []),
-                "deadline": dec.get("deadline"),
-                "deadline_text": dec.get("deadline_text", ""),
-                "number": dec.get("number", ""),
-                "path": h.path,
-                "title": h.title,
-                "date": h.date.isoformat() if h.date else None,
-                "page": h.page,
-                "citation": h.citation,
-            })
+        from index.records_json import decision_json
+
+        out = [decision_json(h) for h in resp.hits]
         print(json.dumps({"total": resp.total, "decisions": out}, ensure_ascii=False))
         return EXIT_OK
     from scsearch.textout import print_decisions

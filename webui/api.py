@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request
 from werkzeug.wrappers import Response
 
+from index.records_json import decision_json, document_json
 from webui.links import is_pdf
 from webui.params import ParamError, parse_search_args
 from webui.state import get_state
@@ -22,27 +23,6 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.errorhandler(ParamError)
 def _bad_param(exc: ParamError) -> tuple[Response, int]:
     return jsonify({"error": exc.message, "parameter": exc.param, "status": 400}), 400
-
-
-def document_json(d: dict[str, Any]) -> dict[str, Any]:
-    """One document as ``scsearch documents --json`` lists it."""
-    return {
-        "path": d["path"],
-        "doc_id": d.get("doc_id"),
-        "title": d.get("title", ""),
-        "doc_type": d.get("doc_type", "other"),
-        "date": d.get("date"),
-        "date_source": d.get("date_source", ""),
-        "ministries": d.get("ministries", []),
-        "authors": d.get("authors", []),
-        "units": d.get("units", 0),
-        "unit_kind": d.get("unit_kind", "page"),
-        "method": d.get("method", "text"),
-        "ocr_pages": d.get("ocr_pages", 0),
-        "needs_ocr_pages": d.get("needs_ocr_pages", 0),
-        "decisions": d.get("decisions", 0),
-        "overridden": d.get("overridden", []),
-    }
 
 
 @bp.get("/search")
@@ -110,20 +90,5 @@ def decisions() -> Response:
     """
     params = parse_search_args(request.args, strict=True)
     resp = get_state().searcher.search(params.request(doc_types=("decision",), limit=1000, offset=0, sort="date"))
-    out = []
-    for h in resp.hits:
-        dec = h.decision or {}
-        out.append({
-            "text": dec.get("text", ""),
-            "kind": dec.get("kind", ""),
-            "responsible": dec.get("responsible", []),
-            "deadline": dec.get("deadline"),
-            "deadline_text": dec.get("deadline_text", ""),
-            "number": dec.get("number", ""),
-            "path": h.path,
-            "title": h.title,
-            "date": h.date.isoformat() if h.date else None,
-            "page": h.page,
-            "citation": h.citation,
-        })
+    out = [decision_json(h) for h in resp.hits]
     return jsonify({"total": resp.total, "decisions": out})
