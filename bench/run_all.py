@@ -1,0 +1,38 @@
+"""Run every benchmark in turn and print their tables (``make bench``).
+
+    .venv/bin/python bench/run_all.py [--quick]
+
+``--quick`` skips the 100k-page synthetic corpus (the longest part, ~10 minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    runs = [
+        ["ingest_bench.py"],
+        ["reindex_bench.py"],
+        ["extract_bench.py"],
+        ["lemma_accuracy.py"],
+        ["retrieval_eval.py"],
+        ["retrieval_eval.py", "--queries", str(HERE / "queries_czech_docs.tsv"),
+         "--corpus", str(HERE.parent.parent / "shared" / "eval" / "czech-docs")],
+        ["query_bench.py", "--pages", "10000", "20000"] + ([] if quick else ["100000"]),
+    ]
+    failed = 0
+    for args in runs:
+        print(f"\n## {' '.join(args)}\n", flush=True)
+        res = subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], cwd=HERE.parent, check=False)
+        failed += res.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
