@@ -108,16 +108,19 @@ COLUMNS_VERSION = 3
 
 
 def _prewarm(st: _Generation, number: int) -> None:
-    """Read the postings of the most frequent lemmas into the scorer's cache, one term at a time
-    under the I/O lock, so the first searches after a re-index find them warm."""
+    """Read the postings of the most frequent lemmas (and the positions of the most frequent quarter)
+    into the scorer's cache, one term at a time under the I/O lock, so the first searches after a
+    re-index find them warm."""
     try:
         with st.io:
             terms = st.searcher.reader().most_frequent_terms("lemma", number=number)
         field = st.searcher.schema["lemma"]
-        for _freq, text in terms:
+        for rank, (_freq, text) in enumerate(terms):
             btext = text if isinstance(text, bytes) else field.to_bytes(text)
             with st.io:
                 st.fast.postings("lemma", btext)
+                if rank < number // 4:  # positions (for phrases) of the most frequent quarter
+                    st.fast.positions("lemma", btext)
     except Exception:  # noqa: BLE001 - warming is an optimisation; a closed reader just stops it
         return
 
@@ -189,11 +192,18 @@ def _build_columns(gen: Path, searcher: Any) -> _Columns:
 class Searcher:
     """Searches the current generation; re-opens when a new generation is published."""
 
+    def wait_warm(self, timeout: float = 120.0) -> None:
+        """Block until the pre-reading of the current generation is done (benchmarks, tests)."""
+        thread = self._prewarm_thread
+        if thread is not None:
+            thread.join(timeout)
+
     def __init__(self, data_dir: str | Path, *, prewarm: int = 0) -> None:
         """``prewarm``: after a generation is opened, read the postings of that many of the most
         frequent lemmas in a background thread (for a long-running server; the CLI leaves it 0)."""
         self.data_dir = Path(data_dir)
         self.prewarm = prewarm
+        self._prewarm_thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._state: _Generation | None = None
         self._active_lemmatizer: str | None = None
@@ -227,8 +237,9 @@ class Searcher:
             )
             self._state = state
             if self.prewarm:
-                threading.Thread(target=_prewarm, args=(state, self.prewarm), daemon=True,
-                                 name="scsearch-prewarm").start()
+                self._prewarm_thread = threading.Thread(target=_prewarm, args=(state, self.prewarm), daemon=True,
+                                                        name="scsearch-prewarm")
+                self._prewarm_thread.start()
         return state
 
     def _ensure_open(self) -> bool:
