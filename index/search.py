@@ -41,7 +41,8 @@ ENTITY_BOOST = 1.5
 PROXIMITY_BONUS = 0.3  # score x 1.3 when the words stand together (within 2 words, in order)
 EXACT_BONUS = 0.15  # and x 1.15 more when the exact wording typed is on the page
 DIVERSITY = 0.9  # score factor for each further page of the same document in the top hits
-RERANK_DEPTH = 50  # how many top hits the positional bonuses re-rank
+RERANK_DEPTH = 50
+BACKFILL_BELOW = 3  # fewer pages with every word than this: pages with some of the words follow them  # how many top hits the positional bonuses re-rank
 GROUP_DEPTH = 300  # how many top hits feed the grouping by document
 STEM_BOOST = 0.35
 SYNONYM_BOOST = 0.5
@@ -105,6 +106,10 @@ def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
 
 COLUMNS_FILE = "columns.pickle"
 COLUMNS_VERSION = 3
+
+
+def _places(n: int) -> str:
+    return {1: "1 místo", 2: "2 místa"}.get(n, f"{n} míst")
 
 
 def _prewarm(st: _Generation, number: int) -> None:
@@ -383,9 +388,13 @@ class Searcher:
             words = [clauses[i].words[0] for i in idx]
             # a page naming the entity carries its token; the words themselves are the fallback
             # (all of them, anywhere on the page: no span matching on this path)
-            alt = Q.And([self._word_query(w, False, False) for w in words]) if len(words) > 1 \
-                else self._word_query(words[0], False, False)
-            required.append(Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt]))
+            if partial:  # every word counts on its own when only some words need to match
+                required.append(Q.Term("entity", tok, boost=ENTITY_BOOST))
+                required.extend(self._word_query(w, False, False) for w in words)
+            else:
+                alt = Q.And([self._word_query(w, False, False) for w in words]) if len(words) > 1 \
+                    else self._word_query(words[0], False, False)
+                required.append(Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt]))
             if len(words) > 1:
                 terms["proximity"] = [*terms["proximity"], *[set(self.candidates(w)) for w in words]]
             for w in words:
@@ -529,15 +538,23 @@ class Searcher:
         allowed = self._filter_mask(st, req, pq)
         mask, scores = self._evaluate(st, query)
         total = int(np.count_nonzero(mask & allowed))
-        if not total and len(pq.positive) > 1:
+        if total < BACKFILL_BELOW and len(pq.positive) > 1:
             pquery, _ = self.build(pq, partial=True)
             if pquery is not None:
                 pmask, pscores = self._evaluate(st, pquery)
                 ptotal = int(np.count_nonzero(pmask & allowed))
-                if ptotal:
+                if ptotal > total and not total:
                     query, mask, scores, total, partial = pquery, pmask, pscores, ptotal, True
                     notices.append("Žádná stránka neobsahuje všechna slova dotazu; zobrazeny stránky, "
                                    "které obsahují jen některá z nich.")
+                elif ptotal > total:
+                    # few pages have every word: list them first, then the pages with only some of the words
+                    on_top = float(pscores[pmask].max()) + 1.0
+                    scores = np.where(mask, scores + on_top, pscores).astype(np.float32)
+                    mask = mask | pmask
+                    notices.append(f"Všechna slova dotazu obsahuje jen {_places(total)}; pod nimi následují "
+                                   "stránky, které obsahují jen některá z nich.")
+                    total = ptotal
         if total < 3:
             corrected = self._suggest(pq, req)
             if corrected is not None:

@@ -133,3 +133,22 @@ def test_hyphenated_names_match_their_parts(tmp_path: Path) -> None:
     for q in ("Frýdek-Místek", "frydek mistek", "Místek", "e-mobilita", "mobilita"):
         resp = s.search(SearchRequest(query=q))
         assert [Path(h.path).name for h in resp.hits] == ["zprava.txt"], q
+
+
+def test_few_pages_with_every_word_are_followed_by_partial_matches(tmp_path: Path) -> None:
+    from index.search import Searcher
+    from ingest.lemmatize import get_lemmatizer
+    from ingest.pipeline import Pipeline
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "oboje.txt").write_text("Dotace pro obce na cyklostezky.\n", encoding="utf-8")
+    (src / "dotace.txt").write_text("Dotace na zateplení škol.\n", encoding="utf-8")
+    (src / "cyklo.txt").write_text("Cyklostezky v krajích.\n", encoding="utf-8")
+    (src / "nic.txt").write_text("Zápis o počasí.\n", encoding="utf-8")
+    Pipeline(tmp_path / "data", lemmatizer=get_lemmatizer("simplemma"), workers=1).run([str(src)])
+    resp = Searcher(tmp_path / "data").search(SearchRequest(query="dotace cyklostezky"))
+    got = [Path(h.path).name for h in resp.hits]
+    assert got[0] == "oboje.txt" and sorted(got[1:]) == ["cyklo.txt", "dotace.txt"]
+    assert resp.total == 3 and not resp.partial
+    assert any("jen 1 místo" in n for n in resp.notices)
