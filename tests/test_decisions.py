@@ -261,3 +261,18 @@ def test_split_responsible():
 )
 def test_odd_input(pages):
     assert isinstance(extract_decisions(pages), list)
+
+
+def test_deadline_and_subject_on_the_following_line():
+    from ingest.metadata.decisions import extract_decisions
+
+    text = (
+        "Úkol 4/2: MPO informuje PS o stavu přípravy legislativy k dobíjecí infrastruktuře. Termín:\n"
+        "příští jednání\n"
+        "Úkol 4/3: MMR zahrne do Přehledu aktuálních výzev samostatnou oblast „Elektromobilita“.\n"
+        "Termín: při nejbližší aktualizaci\n"
+    )
+    d2, d3 = extract_decisions([(2, text)])
+    assert (d2.number, d2.responsible, d2.deadline_text) == ("Úkol 4/2", ("MPO",), "příští jednání")
+    assert d2.text == "MPO informuje PS o stavu přípravy legislativy k dobíjecí infrastruktuře."
+    assert (d3.number, d3.responsible, d3.deadline_text) == ("Úkol 4/3", ("MMR",), "při nejbližší aktualizaci")

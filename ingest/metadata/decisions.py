@@ -294,11 +294,21 @@ def _sentences(unit: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_LABEL_AT_END = re.compile(r"(?:^|\s)(?:Termín(?:\s+plnění)?|T|Zodpovídá|Odpovídá)\s*:\s*$")
+
+
 def _free_units(lines: list[tuple[str, int | None]]) -> list[tuple[str, int | None, bool]]:
     """Join wrapped lines into units: (text, page, is_bullet); bullets and 'X:' heads start a new unit."""
     units: list[list] = []
     for text, page in lines:
         bullet = bool(_BULLET.match(text))
+        if units and not bullet and (
+            _DEADLINE.match(text) or _RESPONSIBLE.match(text) or _LABEL_AT_END.search(units[-1][0])
+        ):
+            # "Termín: 30. 4. 2018" / "Zodpovídá: MMR" under a task, or the value after a label ending
+            # a line ("… Termín:" + "příští jednání"), belong to the unit above
+            units[-1][0] = f"{units[-1][0]} {text}"
+            continue
         starts_new = (
             not units
             or bullet
@@ -365,6 +375,18 @@ def _free_sentence(sent: str, page: int | None, mode: str) -> Decision | None:
     return None
 
 
+def _leading_entities(body: str) -> tuple[str, ...]:
+    """Entities the sentence starts with ("MMR zahrne …", "MD a SMO ČR připraví …"): its subject."""
+    out: list[str] = []
+    pos = 0
+    for m in find_entities(body):
+        if body[pos : m.start].strip(" ,") not in ("", "a", "i"):
+            break
+        out.append(m.code)
+        pos = m.end
+    return tuple(dict.fromkeys(out))
+
+
 def _free_task(body: str, page: int | None, who: tuple[str, ...], number: str) -> Decision:
     resp = _INLINE_RESPONSIBLE.search(body)
     responsible = who or (split_responsible(resp.group("v")) if resp else ())
@@ -372,6 +394,8 @@ def _free_task(body: str, page: int | None, who: tuple[str, ...], number: str) -
         v = _TASK_VERB_FUTURE.search(body)
         if v:
             responsible = _entities_before(body, v.start())
+    if not responsible:
+        responsible = _leading_entities(body)
     deadline, deadline_text = _deadline_in_text(body, "task")
     text = _INLINE_RESPONSIBLE.sub("", _INLINE_DEADLINE.sub("", body))
     text = _clean(re.sub(r"[\s,;]+$", "", text)) or body
