@@ -484,8 +484,8 @@ def test_decision_view_lists_every_record_with_kind_number_responsible_deadline(
     )
     assert decision_meta(soup) == [
         f"úkol Úkol 4/1 · odpovídá: MD, MPO, MŽP · termín: 31.{NBSP}5.{NBSP}2017",
-        "úkol Úkol 4/2 · odpovídá: MPO",
-        "úkol Úkol 4/3",
+        "úkol Úkol 4/2 · odpovídá: MPO · termín: příští jednání",
+        "úkol Úkol 4/3 · odpovídá: MMR · termín: při nejbližší aktualizaci",
         "závěr",
         "bere na vědomí",
         "závěr",
