@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -220,3 +221,15 @@ def test_stanza_explicit_json_layout_gives_same_lemmas(tiny_stanza_dir: Path, tm
     assert get_lemmatizer("auto", stanza_dir=broken).name == "simplemma"
     with pytest.raises(ModelsNotFound, match="chybí"):
         get_lemmatizer("stanza", stanza_dir=broken)
+
+
+def test_default_model_dir_matches_stanza_without_importing_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from stanza.resources.common import DEFAULT_MODEL_DIR
+
+    from ingest.lemmatize.stanza_models import _stanza_default_model_dir
+
+    monkeypatch.delenv("STANZA_RESOURCES_DIR", raising=False)
+    if os.getenv("STANZA_RESOURCES_DIR") is None and DEFAULT_MODEL_DIR.startswith(os.path.expanduser("~")):
+        assert _stanza_default_model_dir() == DEFAULT_MODEL_DIR
+    monkeypatch.setenv("STANZA_RESOURCES_DIR", "/srv/models")
+    assert _stanza_default_model_dir() == "/srv/models"

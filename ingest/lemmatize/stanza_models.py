@@ -79,13 +79,37 @@ class StanzaModels:
 LEGACY_DIR = "~/stanza_resources"  # stanza < 1.10 downloaded here
 
 
+def _stanza_default_model_dir() -> str:
+    """stanza's DEFAULT_MODEL_DIR computed as stanza does, without importing stanza (which pulls in torch
+    and costs ~2 s: too much for a CLI search that only wants to know whether models are installed)."""
+    env = os.getenv("STANZA_RESOURCES_DIR")
+    if env:
+        return env
+    try:
+        import importlib.util
+        import re as _re
+
+        from platformdirs import user_cache_dir
+
+        spec = importlib.util.find_spec("stanza")
+        if spec is None or not spec.origin:
+            raise ImportError("stanza")
+        text = (Path(spec.origin).parent / "_version.py").read_text(encoding="utf-8")
+        m = _re.search(r"__resources_version__\s*=\s*['\"]([^'\"]+)['\"]", text)
+        if m is None:
+            raise ValueError("no __resources_version__")
+        return os.path.join(user_cache_dir("stanza", "StanfordNLP", m.group(1)), "resources")
+    except (ImportError, OSError, ValueError):
+        from stanza.resources.common import DEFAULT_MODEL_DIR
+
+        return str(DEFAULT_MODEL_DIR)
+
+
 def default_dir() -> Path:
     """stanza's resources directory: ``$STANZA_RESOURCES_DIR``, else stanza's default
     (``~/.cache/stanza/<version>/resources`` in stanza 1.10+), else ``~/stanza_resources``
     when only that one holds models."""
-    from stanza.resources.common import DEFAULT_MODEL_DIR
-
-    current = Path(os.path.expanduser(str(DEFAULT_MODEL_DIR)))
+    current = Path(os.path.expanduser(str(_stanza_default_model_dir())))
     legacy = Path(os.path.expanduser(LEGACY_DIR))
     if not (current / "resources.json").is_file() and (legacy / "resources.json").is_file():
         return legacy
