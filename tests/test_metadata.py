@@ -325,3 +325,10 @@ def test_attendance_block_is_not_a_page_mention():
     assert without_attendance(text) == (
         "Předsedající: Ing. Petra Horáková, MMR\nProgram\nPodpora z OPŽP (MŽP)\n1. Úkoly MV"
     )
+
+
+def test_one_word_heading_continues_on_the_next_line():
+    from ingest.metadata.doctype import _title_from_lines
+
+    assert _title_from_lines(["VYHODNOCENÍ", "DOTAZNÍKU K NKOD", "Praha 2021"]) == "VYHODNOCENÍ DOTAZNÍKU K NKOD"
+    assert _title_from_lines(["Elektromobilita", "5. 4. 2017"]) == "Elektromobilita"

@@ -103,6 +103,13 @@ def _title_from_lines(lines: list[str]) -> str:
         and _CONTINUATION.match(fold_same_length(lines[i + 1]))
     ):
         title = f"{title} {lines[i + 1]}"
+    elif (
+        i + 1 < len(lines)
+        and len(title.split()) == 1
+        and len(lines[i + 1].split()) > 1
+        and not re.match(r"^[\d\s./:-]+$", lines[i + 1])
+    ):
+        title = f"{title} {lines[i + 1]}"  # a one-word heading ("VYHODNOCENÍ") continues on the next line
     return _trim(title)
 
 
