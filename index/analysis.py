@@ -8,7 +8,6 @@ stored text (snippets re-tokenise the text to find which words matched).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from ingest.tokenize import fold, normalize_token, tokenize
 
@@ -39,7 +38,3 @@ def sentences(text: str) -> list[list[tuple[int, int, str]]]:
                 out.append(chunk)
         pos = m.end() if m else len(text)
     return out
-
-
-def flat_tokens(sents: Sequence[Sequence[tuple[int, int, str]]]) -> list[tuple[int, int, str]]:
-    return [t for s in sents for t in s]

@@ -64,9 +64,6 @@ class Lexicon:
         counter = self.forms.get(fold(word))
         return sum(counter.values()) if counter else 0
 
-    def known_lemma(self, lemma: str) -> bool:
-        return lemma in self.forms and lemma in self.forms[lemma]
-
     def suggest(self, word: str) -> str | None:
         """The most frequent corpus form within edit distance 1 (2 for longer words)."""
         w = fold(word)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from ingest.tokenize import fold, normalize_token, tokenize
+from ingest.tokenize import fold, tokenize
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -216,7 +216,3 @@ def parse(text: str) -> ParsedQuery:
             pq.notices.append(f"Dotaz má příliš mnoho slov, použito prvních {MAX_CLAUSES}.")
             break
     return pq
-
-
-def normalized_words(clause: Clause) -> list[str]:
-    return [normalize_token(w) for w in clause.words]

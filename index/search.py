@@ -1,10 +1,12 @@
 """Searching: query -> ranked page hits with snippets, filters and facets.
 
-Scores are whoosh BM25F over three fields: folded lemmas of the text (``lemma``),
-folded lemmas of the title and unit heading (``head``, weighted x HEAD_BOOST) and the
-exact lowercase surface forms (``form``, a bonus x FORM_BOOST so the exact wording
-ranks first). A multi-word query adds a bonus for the words standing together as a
-phrase. Running headers/footers are removed at extraction and never indexed.
+Scores are BM25F (whoosh's formula, computed vectorised by ``index.fastscore``) over the
+folded lemmas of the text (``lemma``), of the title and unit heading (``head``, x HEAD_BOOST),
+the exact lowercase surface forms (``form``, a bonus x FORM_BOOST so the exact wording ranks
+first) and light stems (``stem``, x STEM_BOOST). The top hits are then re-ranked: words
+standing together and the exact wording multiply the score, further pages of one document
+count a little less. Running headers/footers are removed at extraction and never indexed.
+See docs/search.md.
 """
 
 from __future__ import annotations
