@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.extract import extract, pdf  # noqa: E402
 from scsearch.errors import ExtractionError  # noqa: E402
+from scsearch.ingest.extract import extract, pdf  # noqa: E402
 
 DEFAULT = [ROOT.parent / "shared" / "eval" / "czech-docs", ROOT / "tests" / "data"]
 

@@ -40,8 +40,8 @@ QUERIES: dict[str, list[dict]] = {
 
 
 def build_corpus_index(data_dir: Path) -> None:
-    from ingest.lemmatize import get_lemmatizer
-    from ingest.pipeline import Pipeline
+    from scsearch.ingest.lemmatize import get_lemmatizer
+    from scsearch.ingest.pipeline import Pipeline
 
     Pipeline(data_dir, lemmatizer=get_lemmatizer("simplemma")).run([str(CORPUS)])
 
@@ -50,12 +50,12 @@ def build_synthetic(source: Path, target: Path, pages: int, seed: int = 7) -> fl
     """Write a synthetic index of ``pages`` units from the stored records of ``source``."""
     from whoosh import index as windex
 
-    from index import store
-    from index.analysis import form_token
-    from index.records import date_int
-    from index.stemmer import stem
-    from index.writer import GenerationWriter
-    from ingest.tokenize import tokenize
+    from scsearch.index import store
+    from scsearch.index.analysis import form_token
+    from scsearch.index.records import date_int
+    from scsearch.index.stemmer import stem
+    from scsearch.index.writer import GenerationWriter
+    from scsearch.ingest.tokenize import tokenize
     from scsearch.models import MINISTRIES
 
     rnd = random.Random(seed)
@@ -99,7 +99,7 @@ def build_synthetic(source: Path, target: Path, pages: int, seed: int = 7) -> fl
                 if n >= pages:
                     break
         lexicon_src = store.current_generation(source)
-        from index.lexicon import Lexicon
+        from scsearch.index.lexicon import Lexicon
 
         w.lexicon = Lexicon.load(lexicon_src)
         w.commit({}, {"synthetic_pages": pages})
@@ -108,8 +108,8 @@ def build_synthetic(source: Path, target: Path, pages: int, seed: int = 7) -> fl
 
 
 def run_queries(data_dir: Path, repeat: int = 5, prewarm: int = 0) -> dict[str, tuple[float, float, float]]:
-    from index.search import Searcher
-    from index.types import SearchRequest
+    from scsearch.index.search import Searcher
+    from scsearch.index.types import SearchRequest
 
     s = Searcher(data_dir, prewarm=prewarm)
     s.search(SearchRequest(query="dotace"))  # open the generation
@@ -140,7 +140,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus_dir = Path(tmp) / "corpus"
         build_corpus_index(corpus_dir)
-        from index.search import Searcher
+        from scsearch.index.search import Searcher
 
         n = Searcher(corpus_dir).stats()["records"]
         rows.append((f"sample corpus ({n} records)", run_queries(corpus_dir, args.repeat), dir_size(corpus_dir / "index")))

@@ -51,8 +51,8 @@ def is_relevant(hit_path: str, hit_page: int | None, rel: list[tuple[str, int | 
 
 
 def evaluate(data_dir: Path, verbose: bool = False, queries_file: Path = QUERIES) -> dict[str, float]:
-    from index.search import Searcher
-    from index.types import SearchRequest
+    from scsearch.index.search import Searcher
+    from scsearch.index.types import SearchRequest
 
     s = Searcher(data_dir)
     queries = load_queries(queries_file)
@@ -85,8 +85,8 @@ def main() -> None:
     if args.data_dir:
         res = evaluate(Path(args.data_dir), args.verbose, queries)
     else:
-        from ingest.lemmatize import get_lemmatizer
-        from ingest.pipeline import Pipeline
+        from scsearch.ingest.lemmatize import get_lemmatizer
+        from scsearch.ingest.pipeline import Pipeline
 
         if not Path(args.corpus).exists():
             sys.exit(f"{args.corpus} is not available")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from ingest.tokenize import fold, tokenize
+from scsearch.ingest.tokenize import fold, tokenize
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -124,7 +124,7 @@ def _parse_date(value: str) -> dt.date | None:
 
 def parse(text: str) -> ParsedQuery:
     """Parse a query string. Never raises."""
-    from ingest.metadata.entities import normalize_ministry
+    from scsearch.ingest.metadata.entities import normalize_ministry
 
     text = (text or "").replace("\x00", " ")
     pq = ParsedQuery(clauses=[])

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from index.analysis import form_token, index_token
-from index.stemmer import stem
+from scsearch.index.analysis import form_token, index_token
+from scsearch.index.stemmer import stem
 from scsearch.models import DECISION_TYPE, MINISTRIES, UNIT_ROW, Decision, DocumentMeta, ExtractedDocument
 
 

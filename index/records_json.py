@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.types import Hit
+from scsearch.index.types import Hit
 
 
 def document_json(d: dict[str, Any]) -> dict[str, Any]:

@@ -27,15 +27,15 @@ import numpy as np
 from whoosh import index as windex
 from whoosh import query as Q
 
-from index import store
-from index.citation import citation
-from index.fastscore import FastScorer
-from index.lexicon import Lexicon, dictionary_forms, set_cache_dir
-from index.query import Clause, ParsedQuery, is_stopword, parse
-from index.snippets import make_snippet
-from index.stemmer import stem
-from index.types import DocGroup, Hit, SearchRequest, SearchResponse
-from ingest.tokenize import fold, normalize_token, tokenize
+from scsearch.index import store
+from scsearch.index.citation import citation
+from scsearch.index.fastscore import FastScorer
+from scsearch.index.lexicon import Lexicon, dictionary_forms, set_cache_dir
+from scsearch.index.query import Clause, ParsedQuery, is_stopword, parse
+from scsearch.index.snippets import make_snippet
+from scsearch.index.stemmer import stem
+from scsearch.index.types import DocGroup, Hit, SearchRequest, SearchResponse
+from scsearch.ingest.tokenize import fold, normalize_token, tokenize
 
 HEAD_BOOST = 2.5
 FORM_BOOST = 0.6
@@ -339,7 +339,7 @@ class Searcher:
 
     def _entity_groups(self, clauses: list[Clause]) -> list[tuple[list[int], str]]:
         """Runs of plain single-word clauses that name an entity (ministry, programme, body)."""
-        from ingest.metadata.entities import entity_token, find_entities, normalize_ministry
+        from scsearch.ingest.metadata.entities import entity_token, find_entities, normalize_ministry
 
         plain = [
             i
@@ -739,8 +739,8 @@ class Searcher:
 
 def active_lemmatizer_name() -> str:
     """Which backend ``get_lemmatizer(settings)`` would choose, without loading any model."""
-    from ingest.lemmatize import ModelsNotFound, find_models
     from scsearch import settings
+    from scsearch.ingest.lemmatize import ModelsNotFound, find_models
 
     choice = str(settings.get("lemmatizer")).lower()
     if choice in ("simplemma", "stanza"):

@@ -11,8 +11,8 @@ import re
 from collections.abc import Collection
 from html import escape
 
-from index.stemmer import stem
-from ingest.tokenize import fold, normalize_token, tokenize
+from scsearch.index.stemmer import stem
+from scsearch.ingest.tokenize import fold, normalize_token, tokenize
 
 WINDOW_TOKENS = 45
 MAX_CHARS = 420

@@ -9,10 +9,10 @@ from typing import Any
 
 from whoosh import index as windex
 
-from index import store
-from index.lexicon import Lexicon
-from index.schema import SCHEMA_VERSION, build_schema
 from scsearch.errors import IndexMismatch
+from scsearch.index import store
+from scsearch.index.lexicon import Lexicon
+from scsearch.index.schema import SCHEMA_VERSION, build_schema
 
 
 class GenerationWriter:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index import store
+from scsearch.index import store
 
 DB_NAME = "admin.sqlite"
 WORKER_LOG = "admin-worker.log"
@@ -226,7 +226,7 @@ def _spawn_worker(data_dir: Path, job_id: int) -> int:
     log = open(data_dir / WORKER_LOG, "ab")  # noqa: SIM115 - handed to the child
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ingest.jobs", "worker", "--data-dir", str(data_dir), "--job", str(job_id)],
+            [sys.executable, "-m", "scsearch.ingest.jobs", "worker", "--data-dir", str(data_dir), "--job", str(job_id)],
             cwd=os.getcwd(), env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True, close_fds=True,
         )
@@ -422,8 +422,8 @@ def _absolute(path: str) -> str:
 
 def run_job(data_dir: Path, job: Job, conn: sqlite3.Connection) -> tuple[str, str, str | None]:
     """Run one job's pipeline; returns (state, error, generation)."""
-    from ingest.pipeline import Pipeline
     from scsearch import errors
+    from scsearch.ingest.pipeline import Pipeline
 
     exclude = {r["path"] for r in conn.execute("SELECT path FROM exclusions")}
     force = set(job.force)

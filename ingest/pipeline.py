@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index import store
-from index.analysis import index_token, sentences
-from index.records import AnalysedText, build_records, doc_id_for
-from index.schema import SCHEMA_VERSION
-from index.writer import GenerationWriter
-from ingest.worker import ExtractorPool, ExtractOutcome
 from scsearch import settings
+from scsearch.index import store
+from scsearch.index.analysis import index_token, sentences
+from scsearch.index.records import AnalysedText, build_records, doc_id_for
+from scsearch.index.schema import SCHEMA_VERSION
+from scsearch.index.writer import GenerationWriter
+from scsearch.ingest.worker import ExtractorPool, ExtractOutcome
 from scsearch.models import DocumentMeta, ExtractedDocument
 
 SKIP_NAMES = (".meta.json", ".tmp", ".part", ".lock")
@@ -201,7 +201,7 @@ class Pipeline:
     @property
     def lemmatizer(self) -> Any:
         if self._lemmatizer is None:
-            from ingest.lemmatize import get_lemmatizer
+            from scsearch.ingest.lemmatize import get_lemmatizer
 
             self._lemmatizer = get_lemmatizer(settings.get("lemmatizer"), settings.get("stanza_dir") or None)
         return self._lemmatizer
@@ -451,8 +451,8 @@ class Pipeline:
         writer: GenerationWriter | None,
         report: IngestReport,
     ) -> tuple[int, dict[str, Any]]:
-        from ingest.metadata import analyze, load_override
-        from ingest.metadata.entities import entity_token, find_entities
+        from scsearch.ingest.metadata import analyze, load_override
+        from scsearch.ingest.metadata.entities import entity_token, find_entities
 
         assert writer is not None
         override = load_override(f)

@@ -58,7 +58,7 @@ def _init_worker() -> None:
 
 def extract_one(path: str, options: dict[str, Any]) -> ExtractOutcome:
     """Run the extractor on one file; never raises."""
-    from ingest.extract import extract
+    from scsearch.ingest.extract import extract
 
     start = time.perf_counter()
     timeout = int(options.pop("file_timeout", 0) or 0)

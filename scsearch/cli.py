@@ -33,7 +33,7 @@ def _date(value: str) -> dt.date:
 
 
 def _ministry(value: str) -> str:
-    from ingest.metadata.entities import normalize_ministry
+    from scsearch.ingest.metadata.entities import normalize_ministry
 
     code = normalize_ministry(value)
     if code is None:
@@ -155,7 +155,7 @@ def _cmd_ingest(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
-    from index import store
+    from scsearch.index import store
 
     configured = [s for s in str(settings.get("sources")).split(":") if s]
     if not configured:
@@ -173,7 +173,7 @@ def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | None) -> int:
-    from ingest.pipeline import Pipeline
+    from scsearch.ingest.pipeline import Pipeline
     from scsearch.progress import ProgressPrinter
 
     printer = ProgressPrinter(sys.stdout)
@@ -184,7 +184,7 @@ def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | 
 
 
 def _request_from(args: argparse.Namespace, query: str, types: list[str]) -> Any:
-    from index.types import SearchRequest
+    from scsearch.index.types import SearchRequest
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise errors.UsageError("datum --from je po datu --to")
@@ -208,7 +208,7 @@ def _request_from(args: argparse.Namespace, query: str, types: list[str]) -> Any
 
 
 def _cmd_search(args: argparse.Namespace, data_dir: Path) -> int:
-    from index.search import Searcher
+    from scsearch.index.search import Searcher
 
     req = _request_from(args, args.query, args.types)
     searcher = Searcher(data_dir)
@@ -223,12 +223,12 @@ def _cmd_search(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_documents(args: argparse.Namespace, data_dir: Path) -> int:
-    from index.search import Searcher
+    from scsearch.index.search import Searcher
 
     searcher = Searcher(data_dir)
     docs = searcher.documents()
     if args.json:
-        from index.records_json import document_json
+        from scsearch.index.records_json import document_json
 
         out = [document_json(d) for d in docs]
         print(json.dumps({"documents": out, "total": len(out), **searcher.stats()}, ensure_ascii=False))
@@ -240,13 +240,13 @@ def _cmd_documents(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
-    from index.search import Searcher
+    from scsearch.index.search import Searcher
 
     args.limit, args.sort = 1000, "date"
     req = _request_from(args, args.query, ["decision"])
     resp = Searcher(data_dir).search(req)
     if args.json:
-        from index.records_json import decision_json
+        from scsearch.index.records_json import decision_json
 
         out = [decision_json(h) for h in resp.hits]
         print(json.dumps({"total": resp.total, "decisions": out}, ensure_ascii=False))
@@ -258,7 +258,7 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
-    from webui import create_app
+    from scsearch.webui import create_app
 
     app = create_app({"DATA_DIR": str(data_dir)})
     print(f"scsearch: webové rozhraní běží na http://{args.host}:{args.port}/ (index: {data_dir})", flush=True)
@@ -267,7 +267,7 @@ def _cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_models(args: argparse.Namespace, data_dir: Path) -> int:
-    from ingest.lemmatize import models_download, models_status
+    from scsearch.ingest.lemmatize import models_download, models_status
 
     stanza_dir = settings.get("stanza_dir") or None
     if args.models_command == "status":

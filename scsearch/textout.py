@@ -6,7 +6,7 @@ import html
 import re
 from typing import Any
 
-from index.citation import NBSP, unit_label
+from scsearch.index.citation import NBSP, unit_label
 
 
 def _plain(snippet_html: str) -> str:

@@ -32,7 +32,7 @@ class WebIndex:
 
 def build_index(root: Path) -> WebIndex:
     """Copy the sample files under ``root/docs`` and ingest them into ``root/data``."""
-    from ingest.pipeline import Pipeline
+    from scsearch.ingest.pipeline import Pipeline
 
     docs = root / "docs"
     docs.mkdir(parents=True)

@@ -23,8 +23,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
-from ingest import jobs
-from webui.admin.uploads import safe_name
+from scsearch.ingest import jobs
+from scsearch.webui.admin.uploads import safe_name
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -59,8 +59,8 @@ def sources(tmp_path: Path) -> Path:
 
 
 def make_app(tmp_path: Path, sources: Path | None = None, **config: Any) -> Flask:
-    from webui import create_app
-    from webui.admin import init_app
+    from scsearch.webui import create_app
+    from scsearch.webui.admin import init_app
 
     base: dict[str, Any] = {
         "TESTING": True,
@@ -349,11 +349,11 @@ def test_interrupted_job_is_shown_after_restart(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_background_job_metadata_edit_and_removal(tmp_path: Path, sources: Path) -> None:
     try:
-        from ingest.lemmatize import get_lemmatizer  # noqa: F401
+        from scsearch.ingest.lemmatize import get_lemmatizer  # noqa: F401
     except ImportError as exc:
         pytest.skip(f"the lemmatizer is not available yet ({exc})")
-    from index.search import Searcher
-    from index.types import SearchRequest
+    from scsearch.index.search import Searcher
+    from scsearch.index.types import SearchRequest
 
     app = make_app(tmp_path, sources)
     client = app.test_client()

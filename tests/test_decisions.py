@@ -12,8 +12,8 @@ from collections import Counter
 
 import pytest
 
-from ingest.metadata import analyze
-from ingest.metadata.decisions import extract_decisions, responsible_ministries, split_responsible
+from scsearch.ingest.metadata import analyze
+from scsearch.ingest.metadata.decisions import extract_decisions, responsible_ministries, split_responsible
 from scsearch.models import Decision
 from tests._fixtures_metadata import litovel
 
@@ -264,7 +264,7 @@ def test_odd_input(pages):
 
 
 def test_deadline_and_subject_on_the_following_line():
-    from ingest.metadata.decisions import extract_decisions
+    from scsearch.ingest.metadata.decisions import extract_decisions
 
     text = (
         "Úkol 4/2: MPO informuje PS o stavu přípravy legislativy k dobíjecí infrastruktuře. Termín:\n"

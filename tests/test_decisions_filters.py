@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from index.types import SearchRequest
+from scsearch.index.types import SearchRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract import detect_format, extract, ocr_available
-from ingest.extract.layout import Line, Word, line_text, reading_order
-from ingest.extract.textfix import dehyphenate, fix_mojibake, has_mojibake, undouble_line
 from scsearch.errors import CorruptFile, EmptyFile, EncryptedFile, TooLarge, UnsupportedFormat
+from scsearch.ingest.extract import detect_format, extract, ocr_available
+from scsearch.ingest.extract.layout import Line, Word, line_text, reading_order
+from scsearch.ingest.extract.textfix import dehyphenate, fix_mojibake, has_mojibake, undouble_line
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -268,5 +268,5 @@ def test_docstring_examples(module: str) -> None:
     import doctest
     import importlib
 
-    result = doctest.testmod(importlib.import_module(f"ingest.extract.{module}"))
+    result = doctest.testmod(importlib.import_module(f"scsearch.ingest.extract.{module}"))
     assert result.attempted > 0 and result.failed == 0

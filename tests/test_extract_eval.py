@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract import extract, ocr_available
-from ingest.extract.textfix import czech_share
 from scsearch.errors import ExtractionError
+from scsearch.ingest.extract import extract, ocr_available
+from scsearch.ingest.extract.textfix import czech_share
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 FOLDERS = ("czech-docs", "pdfplumber-pdfs")

@@ -22,9 +22,9 @@ from whoosh import query as Q
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index import fastscore  # noqa: E402
-from index.fastscore import FastScorer, read_postings  # noqa: E402
-from index.schema import build_schema  # noqa: E402
+from scsearch.index import fastscore  # noqa: E402
+from scsearch.index.fastscore import FastScorer, read_postings  # noqa: E402
+from scsearch.index.schema import build_schema  # noqa: E402
 
 VOCAB = ["mesto", "dotace", "data", "doprava", "energie", "smart", "cities", "projekt", "obec", "kraj",
          "voda", "odpad", "vyzva", "jednani", "skupina", "plan", "strategie", "elektromobilita", "elektrina"]
@@ -240,7 +240,7 @@ CORPUS_PHRASES = ['"Smart Cities"', '"pracovní skupina"', '"urbánní politiky"
 
 
 def _built(corpus_searcher: Any, text: str) -> Any:
-    from index.query import parse
+    from scsearch.index.query import parse
 
     assert corpus_searcher._ensure_open()
     q, _terms = corpus_searcher.build(parse(text))
@@ -272,7 +272,7 @@ def test_corpus_phrase_masks_equal_whoosh(corpus_searcher: Any) -> None:
 # ---------------------------------------------------------------- benchmark
 def _bench(data_dir: Path, repeat: int = 5) -> None:
     from bench.query_bench import QUERIES
-    from index.search import Searcher
+    from scsearch.index.search import Searcher
 
     s = Searcher(data_dir)
     assert s._ensure_open()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.types import SearchRequest
+from scsearch.index.types import SearchRequest
 
 
 def pages(searcher, **kw) -> set[tuple[str, int | None]]:  # type: ignore[no-untyped-def]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.lemmatize import (
+from scsearch.errors import UsageError
+from scsearch.ingest.lemmatize import (
     ModelsNotFound,
     SimplemmaLemmatizer,
     StanzaLemmatizer,
@@ -21,8 +22,7 @@ from ingest.lemmatize import (
     models_status,
     split_sentences,
 )
-from ingest.tokenize import tokenize
-from scsearch.errors import UsageError
+from scsearch.ingest.tokenize import tokenize
 from tests._fixtures_stanza import TRAIN, train_tiny_models
 
 # --- simplemma -------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def test_stanza_explicit_json_layout_gives_same_lemmas(tiny_stanza_dir: Path, tm
 def test_default_model_dir_matches_stanza_without_importing_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from stanza.resources.common import DEFAULT_MODEL_DIR
 
-    from ingest.lemmatize.stanza_models import _stanza_default_model_dir
+    from scsearch.ingest.lemmatize.stanza_models import _stanza_default_model_dir
 
     monkeypatch.delenv("STANZA_RESOURCES_DIR", raising=False)
     if os.getenv("STANZA_RESOURCES_DIR") is None and DEFAULT_MODEL_DIR.startswith(os.path.expanduser("~")):

@@ -8,8 +8,8 @@ import logging
 
 import pytest
 
-from ingest.metadata import analyze, load_override
-from ingest.metadata.dates import (
+from scsearch.ingest.metadata import analyze, load_override
+from scsearch.ingest.metadata.dates import (
     date_from_filename,
     date_from_property,
     find_dates,
@@ -17,7 +17,7 @@ from ingest.metadata.dates import (
     meeting_number,
     overview_date_from_text,
 )
-from ingest.metadata.doctype import unspace
+from scsearch.ingest.metadata.doctype import unspace
 from scsearch.models import UNIT_ROW, UNIT_SLIDE, ExtractedDocument, Page
 from tests._fixtures_metadata import litovel
 
@@ -275,7 +275,7 @@ def test_override_sidecar(tmp_path):
 def test_invalid_override_warns_and_is_ignored(tmp_path, caplog, content):
     document = tmp_path / "a.pdf"
     (tmp_path / "a.pdf.meta.json").write_text(content, encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="ingest.metadata"):
+    with caplog.at_level(logging.WARNING, logger="scsearch.ingest.metadata"):
         assert load_override(document) is None
     assert "a.pdf.meta.json" in caplog.text
 
@@ -315,7 +315,7 @@ def test_litovel_page_ministries():
 
 
 def test_attendance_block_is_not_a_page_mention():
-    from ingest.metadata import without_attendance
+    from scsearch.ingest.metadata import without_attendance
 
     text = (
         "Předsedající: Ing. Petra Horáková, MMR\nPřítomni\nInstituce: MŽP; Zástupce: Ing. Lucie Kratochvílová\n"
@@ -328,7 +328,7 @@ def test_attendance_block_is_not_a_page_mention():
 
 
 def test_one_word_heading_continues_on_the_next_line():
-    from ingest.metadata.doctype import _title_from_lines
+    from scsearch.ingest.metadata.doctype import _title_from_lines
 
     assert _title_from_lines(["VYHODNOCENÍ", "DOTAZNÍKU K NKOD", "Praha 2021"]) == "VYHODNOCENÍ DOTAZNÍKU K NKOD"
     assert _title_from_lines(["Elektromobilita", "5. 4. 2017"]) == "Elektromobilita"

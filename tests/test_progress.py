@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from ingest.pipeline import FileResult, IngestReport
+from scsearch.ingest.pipeline import FileResult, IngestReport
 from scsearch.progress import ProgressPrinter
 
 

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from index.query import MAX_QUERY_CHARS, parse
+from scsearch.index.query import MAX_QUERY_CHARS, parse
 
 
 def test_plain_words_are_separate_clauses():

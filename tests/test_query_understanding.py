@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index.types import SearchRequest
+from scsearch.index.types import SearchRequest
 
 
 def top(searcher, query: str, n: int = 5, **kw) -> list[tuple[str, int | None]]:  # type: ignore[no-untyped-def]
@@ -120,9 +120,9 @@ def test_date_matches_however_spaced(corpus_searcher) -> None:  # type: ignore[n
 
 
 def test_hyphenated_names_match_their_parts(tmp_path: Path) -> None:
-    from index.search import Searcher
-    from ingest.lemmatize import get_lemmatizer
-    from ingest.pipeline import Pipeline
+    from scsearch.index.search import Searcher
+    from scsearch.ingest.lemmatize import get_lemmatizer
+    from scsearch.ingest.pipeline import Pipeline
 
     src = tmp_path / "src"
     src.mkdir()
@@ -136,9 +136,9 @@ def test_hyphenated_names_match_their_parts(tmp_path: Path) -> None:
 
 
 def test_few_pages_with_every_word_are_followed_by_partial_matches(tmp_path: Path) -> None:
-    from index.search import Searcher
-    from ingest.lemmatize import get_lemmatizer
-    from ingest.pipeline import Pipeline
+    from scsearch.index.search import Searcher
+    from scsearch.ingest.lemmatize import get_lemmatizer
+    from scsearch.ingest.pipeline import Pipeline
 
     src = tmp_path / "src"
     src.mkdir()

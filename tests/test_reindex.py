@@ -136,7 +136,7 @@ def test_second_writer_is_refused_with_holder(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_lemmatizer_change_triggers_full_rebuild(tmp_path: Path, sources: Path) -> None:
-    from index import store
+    from scsearch.index import store
 
     data = tmp_path / "data"
     assert scsearch(data, "ingest", str(sources / "ostatni"), str(sources / "zapisy")).returncode == 0

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from index import store
-from index.writer import GenerationWriter
 from scsearch.errors import IndexLocked, IndexMismatch
+from scsearch.index import store
+from scsearch.index.writer import GenerationWriter
 
 
 def _record(i: int) -> dict:

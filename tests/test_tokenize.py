@@ -1,4 +1,4 @@
-from ingest.tokenize import fold, normalize_token, tokenize
+from scsearch.ingest.tokenize import fold, normalize_token, tokenize
 
 
 def words(text: str) -> list[str]:

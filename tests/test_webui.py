@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from scsearch import cli
+from scsearch.webui import create_app
 from tests._fixtures_webui import SCRIPT_NAME, WebIndex, build_index
-from webui import create_app
 
 NBSP = "\u00a0"
 MD_PRES = "prezentace_MD_elektromobilita_2017-04-05.pdf"
@@ -37,7 +37,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 def doc_ids(web_index: WebIndex) -> dict[str, str]:
-    from index.search import Searcher
+    from scsearch.index.search import Searcher
 
     return {Path(d["path"]).name: d["doc_id"] for d in Searcher(web_index.data_dir).documents()}
 

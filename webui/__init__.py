@@ -17,8 +17,8 @@ from flask import Flask
 from scsearch import settings
 
 # Blueprint modules in registration order; optional ones are skipped when absent.
-BLUEPRINTS: tuple[str, ...] = ("webui.search", "webui.documents", "webui.api", "webui.help")
-OPTIONAL_BLUEPRINTS: tuple[str, ...] = ("webui.admin",)
+BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.search", "scsearch.webui.documents", "scsearch.webui.api", "scsearch.webui.help")
+OPTIONAL_BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.admin",)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -34,7 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from webui import state, views_common
+    from scsearch.webui import state, views_common
 
     state.init_app(app)
     views_common.init_app(app)

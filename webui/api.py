@@ -12,10 +12,10 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request
 from werkzeug.wrappers import Response
 
-from index.records_json import decision_json, document_json
-from webui.links import is_pdf
-from webui.params import ParamError, parse_search_args
-from webui.state import get_state
+from scsearch.index.records_json import decision_json, document_json
+from scsearch.webui.links import is_pdf
+from scsearch.webui.params import ParamError, parse_search_args
+from scsearch.webui.state import get_state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -14,10 +14,10 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, send_file
 from werkzeug.wrappers import Response
 
-from index.query import parse
-from index.snippets import highlight_all
-from webui.links import document_url, file_url, is_pdf
-from webui.state import get_searcher, get_state
+from scsearch.index.query import parse
+from scsearch.index.snippets import highlight_all
+from scsearch.webui.links import document_url, file_url, is_pdf
+from scsearch.webui.state import get_searcher, get_state
 
 bp = Blueprint("documents", __name__)
 

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from webui.labels import ministry_name, type_label
-from webui.params import SearchParams
+from scsearch.webui.labels import ministry_name, type_label
+from scsearch.webui.params import SearchParams
 
 # Parameters that describe the state of the search page (in URL order).
 STATE_KEYS = ("q", "ministry", "type", "year", "meeting", "from", "to", "deadline_from", "deadline_to", "sort", "page")

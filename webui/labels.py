@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from index.citation import NBSP, czech_date, unit_label
+from scsearch.index.citation import NBSP, czech_date, unit_label
 
 TYPE_LABELS: dict[str, str] = {
     "minutes": "zápis",
@@ -45,7 +45,7 @@ def type_label(code: str | None) -> str:
 
 def ministry_name(code: str) -> str:
     """Full Czech name of a ministry code (for title attributes)."""
-    from ingest.metadata.entities import BY_CODE
+    from scsearch.ingest.metadata.entities import BY_CODE
 
     ent = BY_CODE.get(code)
     return ent.label if ent else code

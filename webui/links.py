@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import url_for
 
-from index.types import Hit
+from scsearch.index.types import Hit
 
 
 def unit_anchor(record_id: str, page: int | None) -> str:

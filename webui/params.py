@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
-from index.types import SearchRequest
-from ingest.metadata.entities import normalize_ministry
+from scsearch.index.types import SearchRequest
+from scsearch.ingest.metadata.entities import normalize_ministry
 from scsearch.models import DECISION_TYPE, DOC_TYPES
 
 SORTS = ("relevance", "date", "date_asc")

@@ -11,13 +11,13 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from index.types import SearchResponse
+from scsearch.index.types import SearchResponse
 from scsearch.models import DOC_TYPES
-from webui.facets import Facet, build_facet, state_args, url_for_state, with_changes
-from webui.labels import date_label
-from webui.links import hit_links
-from webui.params import UI_PAGE_SIZE, SearchParams, parse_search_args
-from webui.state import get_state
+from scsearch.webui.facets import Facet, build_facet, state_args, url_for_state, with_changes
+from scsearch.webui.labels import date_label
+from scsearch.webui.links import hit_links
+from scsearch.webui.params import UI_PAGE_SIZE, SearchParams, parse_search_args
+from scsearch.webui.state import get_state
 
 bp = Blueprint("search", __name__)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from index.search import Searcher
+from scsearch.index.search import Searcher
 
 _KEY = "scsearch"
 

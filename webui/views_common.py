@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from webui import labels
-from webui.state import get_searcher
+from scsearch.webui import labels
+from scsearch.webui.state import get_searcher
 
 _ERROR_TITLES = {
     400: "Chybný požadavek",

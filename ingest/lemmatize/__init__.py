@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 
-from ingest.lemmatize.base import Lemmatizer, split_sentences
-from ingest.lemmatize.simplemma_backend import SimplemmaLemmatizer
-from ingest.lemmatize.stanza_backend import StanzaLemmatizer, build_pipeline, clean_lemma
-from ingest.lemmatize.stanza_models import (
+from scsearch.errors import ScsearchError, UsageError
+from scsearch.ingest.lemmatize.base import Lemmatizer, split_sentences
+from scsearch.ingest.lemmatize.simplemma_backend import SimplemmaLemmatizer
+from scsearch.ingest.lemmatize.stanza_backend import StanzaLemmatizer, build_pipeline, clean_lemma
+from scsearch.ingest.lemmatize.stanza_models import (
     EXPLICIT_FILE,
     LANG,
     PROCESSORS,
@@ -24,7 +25,6 @@ from ingest.lemmatize.stanza_models import (
     find_models,
     resolve_dir,
 )
-from scsearch.errors import ScsearchError, UsageError
 
 __all__ = [
     "EXPLICIT_FILE",

@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import simplemma
 
-from ingest.lemmatize.base import TextLemmatizerMixin, is_identifier, make_ident
+from scsearch.ingest.lemmatize.base import TextLemmatizerMixin, is_identifier, make_ident
 
 LANG = "cs"
 

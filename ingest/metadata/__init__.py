@@ -13,10 +13,10 @@ import re
 from pathlib import Path, PurePath
 from typing import Any
 
-from ingest.metadata import dates as _dates
-from ingest.metadata.decisions import extract_decisions
-from ingest.metadata.doctype import document_title, document_type, significant_lines
-from ingest.metadata.entities import (
+from scsearch.ingest.metadata import dates as _dates
+from scsearch.ingest.metadata.decisions import extract_decisions
+from scsearch.ingest.metadata.doctype import document_title, document_type, significant_lines
+from scsearch.ingest.metadata.entities import (
     find_entities,
     find_ministries,
     fold_same_length,

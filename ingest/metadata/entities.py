@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.tokenize import fold
+from scsearch.ingest.tokenize import fold
 from scsearch.models import MINISTRIES
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "entities.tsv"

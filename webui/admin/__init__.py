@@ -29,7 +29,7 @@ bp = Blueprint(
 
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
-    from webui.admin.context import setup_app
+    from scsearch.webui.admin.context import setup_app
 
     app = state.app
     assert isinstance(app, Flask)
@@ -42,6 +42,6 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(bp)
 
 
-from webui.admin import views  # noqa: E402,F401  (routes)
+from scsearch.webui.admin import views  # noqa: E402,F401  (routes)
 
 __all__ = ["bp", "init_app"]

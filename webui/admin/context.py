@@ -9,11 +9,11 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
-from ingest import jobs
 from scsearch import settings
-from webui.admin import security
-from webui.admin.audit import AuditLog
-from webui.admin.uploads import UploadStore
+from scsearch.ingest import jobs
+from scsearch.webui.admin import security
+from scsearch.webui.admin.audit import AuditLog
+from scsearch.webui.admin.uploads import UploadStore
 
 EXT_KEY = "scsearch_admin"
 
@@ -38,7 +38,7 @@ class AdminConfig:
         """The folders a re-index job covers: the upload folder, the configured sources, and the
         sources the current index generation recorded. Spelled as configured/recorded (relative paths
         stay relative, so the manifest keys of earlier runs still match), one entry per real folder."""
-        from index import store
+        from scsearch.index import store
 
         paths: list[str] = [str(self.upload_dir), *self.sources]
         gen = store.current_generation(self.data_dir)
@@ -139,7 +139,7 @@ def limiter() -> security.LoginLimiter:
 
 def indexed_documents() -> list[dict[str, Any]]:
     """Manifest entries of the current generation (from the app's searcher when there is one)."""
-    from index import store
+    from scsearch.index import store
 
     state = current_app.extensions.get("scsearch")
     searcher = getattr(state, "searcher", None)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ingest.metadata import normalize_override, override_path
+from scsearch.ingest.metadata import normalize_override, override_path
 
 EDITABLE = ("title", "doc_type", "date", "ministries", "authors")
 

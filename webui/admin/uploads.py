@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ingest.jobs import now
+from scsearch.ingest.jobs import now
 
 MAX_NAME_CHARS = 120
 INCOMING = ".incoming"  # hidden folder inside the upload folder: the pipeline's walk skips it
@@ -91,7 +91,7 @@ class UploadOutcome:
 
 def _extension_formats() -> dict[str, str]:
     try:
-        from ingest.extract import EXTRACTORS
+        from scsearch.ingest.extract import EXTRACTORS
     except ImportError:  # pragma: no cover - the extractor package is part of the project
         return {".pdf": "pdf", ".docx": "docx", ".pptx": "pptx", ".xlsx": "xlsx", ".txt": "txt",
                 ".html": "html", ".htm": "html"}
@@ -122,7 +122,7 @@ def _fallback_detect(path: Path) -> str:
 
 def detect(path: Path) -> str:
     try:
-        from ingest.extract import detect_format
+        from scsearch.ingest.extract import detect_format
     except ImportError:  # pragma: no cover
         return _fallback_detect(path)
     return str(detect_format(path))
@@ -130,7 +130,7 @@ def detect(path: Path) -> str:
 
 def check_zip_bomb(path: Path, max_unzipped_mb: int) -> None:
     try:
-        from ingest.extract.zipguard import check_zip
+        from scsearch.ingest.extract.zipguard import check_zip
     except ImportError:  # pragma: no cover
         from scsearch.errors import TooLarge
 

@@ -10,10 +10,10 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from ingest.jobs import STATE_LABELS
+from scsearch.ingest.jobs import STATE_LABELS
 from scsearch.models import DOC_TYPES, MINISTRIES
-from webui.admin import bp, overrides, security
-from webui.admin.context import (
+from scsearch.webui.admin import bp, overrides, security
+from scsearch.webui.admin.context import (
     admin_config,
     audit,
     base_template,
