@@ -259,10 +259,12 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
     from scsearch.webui import create_app
+    from scsearch.webui.devserver import RequestHandler
 
     app = create_app({"DATA_DIR": str(data_dir)})
     print(f"scsearch: webové rozhraní běží na http://{args.host}:{args.port}/ (index: {data_dir})", flush=True)
-    app.run(host=args.host, port=args.port, debug=args.debug, threaded=True, use_reloader=False)
+    app.run(host=args.host, port=args.port, debug=args.debug, threaded=True, use_reloader=False,
+            request_handler=RequestHandler)
     return EXIT_OK
 
 

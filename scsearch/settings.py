@@ -36,6 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("secret_key", "", "SCSEARCH_SECRET_KEY", "Tajný klíč pro podepisování session; prázdné = náhodný při startu."),
     Setting("upload_max_mb", 50, "SCSEARCH_UPLOAD_MAX_MB", "Nejvyšší velikost nahrávaného souboru v MB."),
     Setting("keep_generations", 2, "SCSEARCH_KEEP_GENERATIONS", "Kolik starších generací indexu ponechat."),
+    Setting("trusted_proxies", 0, "SCSEARCH_TRUSTED_PROXIES", "Počet důvěryhodných reverzních proxy před serverem, jejichž X-Forwarded-For/-Proto se použije pro adresu klienta (0 = hlavičky se ignorují)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

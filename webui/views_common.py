@@ -12,8 +12,12 @@ from scsearch.webui.state import get_searcher
 
 _ERROR_TITLES = {
     400: "Chybný požadavek",
+    403: "Přístup odepřen",
     404: "Stránka nenalezena",
     405: "Nepovolená metoda",
+    413: "Příliš velký požadavek",
+    414: "Příliš dlouhá adresa požadavku (zkraťte dotaz)",
+    429: "Příliš mnoho požadavků",
     500: "Chyba serveru",
 }
 
