@@ -28,7 +28,7 @@ MAX_LIMIT = 1000
 UI_PAGE_SIZE = 10
 MAX_UI_PAGE = 1000
 MAX_MEETING = 999
-_CZ_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
+_CZ_DATE = re.compile(r"^\s*([0-9]{1,2})\.\s*([0-9]{1,2})\.\s*([0-9]{4})\s*$")  # ASCII digits only
 _TRUE = ("1", "true", "yes", "on", "ano")
 _FALSE = ("", "0", "false", "no", "off", "ne")
 
@@ -120,7 +120,7 @@ class _Collector:
 
 def _int(raw: str) -> int | None:
     raw = raw.strip()
-    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+    if not re.fullmatch(r"[+-]?[0-9]{1,9}", raw):  # ASCII digits only (not "٥" or "５")
         return None
     return int(raw)
 

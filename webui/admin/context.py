@@ -100,7 +100,12 @@ def setup_app(app: Flask) -> None:
     security.harden_session_cookie(app)
     if config.enabled:
         config.upload_dir.mkdir(parents=True, exist_ok=True)
-        jobs.connect(config.data_dir).close()  # create the database and its tables now
+        conn = jobs.connect(config.data_dir)  # create the database and its tables now
+        try:
+            tag = password_tag(str(app.secret_key or ""), config.password)
+            SessionStore(conn, config.session_max_age_s, tag).revoke_others()
+        finally:
+            conn.close()
     app.teardown_appcontext(_close_connection)
 
 

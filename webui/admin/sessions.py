@@ -57,6 +57,10 @@ class SessionStore:
             )
         return token
 
+    def revoke_others(self) -> None:
+        """Delete the sessions of another password (run at start-up: a changed password ends them for good)."""
+        self.conn.execute("DELETE FROM admin_sessions WHERE password_tag != ?", (self.tag,))
+
     def user_of(self, token: object) -> str | None:
         """The user of a valid session token, else None."""
         if not isinstance(token, str) or not token:
