@@ -110,7 +110,7 @@ def test_api_errors_are_json(client: FlaskClient) -> None:
     assert resp.status_code == 414 and resp.is_json and resp.get_json()["status"] == 414
     resp = client.post("/api/search?q=dotace")
     assert resp.status_code == 405 and resp.is_json
-    resp = client.get("/?q=" + "a" * 9000)
+    resp = client.get("/?q=" + "a" * 40_000)
     assert resp.status_code == 414 and "text/html" in resp.content_type
 
 

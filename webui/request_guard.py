@@ -19,7 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from scsearch import settings
 
-MAX_QUERY_STRING_BYTES = 8000
+MAX_QUERY_STRING_BYTES = 32 * 1024
 
 
 def _bounded_query_string() -> Any:
