@@ -50,9 +50,16 @@ def _doc_type(value: str) -> str:
     return v
 
 
+def _ascii_int(value: str) -> int:
+    """``int`` of ASCII digits only (``int`` itself takes "٥"), like the API."""
+    if not value.isascii():
+        raise ValueError(value)
+    return int(value)
+
+
 def _meeting(value: str) -> int:
     try:
-        n = int(value)
+        n = _ascii_int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"neplatné číslo jednání {value!r}") from None
     if not 1 <= n <= 999:
@@ -62,7 +69,7 @@ def _meeting(value: str) -> int:
 
 def _positive(value: str) -> int:
     try:
-        n = int(value)
+        n = _ascii_int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"neplatné číslo {value!r}") from None
     if n < 1 or n > 1000:
