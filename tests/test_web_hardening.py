@@ -196,4 +196,4 @@ def test_request_line_over_the_server_limit_is_json_under_api(served: str) -> No
     assert headers.get_all("Server") == ["scsearch"]
     assert_security_headers(headers, "414")
     status, headers, body = _get(f"{served}/?q=" + "%C4%8D" * 12000)
-    assert status == 414 and "příliš dlouhá" in body.decode("utf-8")
+    assert status == 414 and "dlouhá" in body.decode("utf-8")
