@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from scsearch.language.entities import normalize_ministry
 from scsearch.models import DECISION_TYPE, DOC_TYPES
 
 SORTS = ("relevance", "date", "date_asc")
@@ -101,8 +102,6 @@ def check_range(start: dt.date | None, end: dt.date | None, param: str, what: st
 
 
 def parse_ministry(raw: str, param: str = "ministry") -> str:
-    from scsearch.ingest.metadata.entities import normalize_ministry
-
     code = normalize_ministry(raw)
     if code is None:
         raise ParamError(param, f"Neznámé ministerstvo „{_show(raw)}“ ({MINISTRY_CODES}).")
