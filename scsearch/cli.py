@@ -7,15 +7,17 @@ the index is locked by another writer; 2 usage errors (one line on stderr).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from scsearch import errors, settings
-from scsearch.models import DOC_TYPES
+from scsearch.index import params as rp
+
+T = TypeVar("T")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -25,56 +27,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"scsearch: chyba: {message}\n")
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"neplatné datum {value!r} (očekáváno RRRR-MM-DD)") from None
+def _arg(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse type from a request-value parser shared with the web API (``index.params``):
+    the same ranges and Czech messages, ASCII digits only; a bad value exits 2 with one line."""
+
+    def convert(value: str) -> T:
+        try:
+            return parse(value)
+        except rp.ParamError as exc:
+            raise argparse.ArgumentTypeError(exc.message) from None
+
+    convert.__name__ = getattr(parse, "__name__", "hodnota")
+    return convert
 
 
-def _ministry(value: str) -> str:
-    from scsearch.language.entities import normalize_ministry
-
-    code = normalize_ministry(value)
-    if code is None:
-        raise argparse.ArgumentTypeError(
-            f"neznámé ministerstvo {value!r} (MMR, MŽP, MPO, MD, MZe, MZd, MPSV, MK, MV)"
-        )
-    return code
-
-
-def _doc_type(value: str) -> str:
-    v = value.strip().lower()
-    if v not in DOC_TYPES + ("decision",):
-        raise argparse.ArgumentTypeError(f"neznámý typ {value!r} ({', '.join(DOC_TYPES + ('decision',))})")
-    return v
-
-
-def _ascii_int(value: str) -> int:
-    """``int`` of ASCII digits only (``int`` itself takes "٥"), like the API."""
-    if not value.isascii():
-        raise ValueError(value)
-    return int(value)
-
-
-def _meeting(value: str) -> int:
-    try:
-        n = _ascii_int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"neplatné číslo jednání {value!r}") from None
-    if not 1 <= n <= 999:
-        raise argparse.ArgumentTypeError(f"číslo jednání musí být 1–999, ne {n}")
-    return n
-
-
-def _positive(value: str) -> int:
-    try:
-        n = _ascii_int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"neplatné číslo {value!r}") from None
-    if n < 1 or n > 1000:
-        raise argparse.ArgumentTypeError(f"počet musí být 1–1000, ne {n}")
-    return n
+_date = _arg(partial(rp.parse_date, param="date", label="datum"))
+_ministry = _arg(rp.parse_ministry)
+_doc_type = _arg(rp.parse_doc_type)
+_meeting = _arg(rp.parse_meeting)
+_positive = _arg(rp.parse_limit)
+_offset = _arg(rp.parse_offset)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,13 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("query")
     s.add_argument("--json", action="store_true", help="výstup jako JSON")
     s.add_argument("--limit", type=_positive, default=10)
-    s.add_argument("--offset", type=int, default=0)
+    s.add_argument("--offset", type=_offset, default=0)
     s.add_argument("--ministry", type=_ministry, action="append", default=[])
     s.add_argument("--type", dest="types", type=_doc_type, action="append", default=[])
     s.add_argument("--from", dest="date_from", type=_date)
     s.add_argument("--to", dest="date_to", type=_date)
     s.add_argument("--meeting", type=_meeting, action="append", default=[], help="číslo jednání (lze opakovat)")
-    s.add_argument("--sort", choices=("relevance", "date", "date_asc"), default="relevance")
+    s.add_argument("--sort", choices=rp.SORTS, default="relevance")
     s.add_argument("--group", action="store_true", help="seskupit podle dokumentů")
 
     d = sub.add_parser("documents", help="seznam zaindexovaných dokumentů")
@@ -193,11 +165,12 @@ def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | 
 def _request_from(args: argparse.Namespace, query: str, types: list[str]) -> Any:
     from scsearch.index.types import SearchRequest
 
-    if args.date_from and args.date_to and args.date_from > args.date_to:
-        raise errors.UsageError("datum --from je po datu --to")
     deadline_from, deadline_to = getattr(args, "deadline_from", None), getattr(args, "deadline_to", None)
-    if deadline_from and deadline_to and deadline_from > deadline_to:
-        raise errors.UsageError("datum --deadline-from je po datu --deadline-to")
+    try:
+        rp.check_range(args.date_from, args.date_to, "from", "Datum")
+        rp.check_range(deadline_from, deadline_to, "deadline_from", "Termín")
+    except rp.ParamError as exc:
+        raise errors.UsageError(exc.message) from None
     return SearchRequest(
         query=query,
         ministries=tuple(dict.fromkeys(args.ministry)),
