@@ -94,6 +94,21 @@ def test_every_response_carries_the_security_headers(client: FlaskClient) -> Non
     assert client.get(f"/soubor/{txt}").headers["Content-Security-Policy"].startswith("sandbox")
 
 
+def test_unexpected_errors_carry_the_headers_too(data_dir: Path) -> None:
+    app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "test"})  # not TESTING: errors become 500s
+
+    def boom() -> str:
+        raise RuntimeError("tajné podrobnosti")
+
+    app.add_url_rule("/api/boom", "api_boom", boom)
+    app.add_url_rule("/boom", "boom", boom)
+    for url in ("/api/boom", "/boom"):
+        resp = app.test_client().get(url)
+        assert resp.status_code == 500 and "tajné" not in resp.get_data(as_text=True)
+        assert_security_headers(resp.headers, url)
+    assert app.test_client().get("/api/boom").is_json
+
+
 def test_no_inline_script_or_style_in_pages(client: FlaskClient) -> None:
     """The policy forbids inline code: the pages must not contain any (it would silently stop working)."""
     for url in ("/", "/?q=dotace", "/dokumenty", "/napoveda", "/admin/prihlaseni"):
