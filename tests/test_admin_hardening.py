@@ -230,3 +230,24 @@ def test_login_next_inside_admin_is_kept(tmp_path: Path) -> None:
     token = token_of(client.get(resp.headers["Location"]).text)
     resp = client.post("/admin/prihlaseni", data={"password": PASSWORD, "csrf_token": token, "next": "/admin/ulohy"})
     assert resp.headers["Location"] == "/admin/ulohy"
+
+
+def test_device_cookie_has_its_own_limit(tmp_path: Path) -> None:
+    app = make_app(tmp_path, TRUSTED_PROXIES=1)
+    client = app.test_client()
+    token = login(client)
+    assert client.get_cookie("scsearch_admin_device", path="/admin") is not None
+    client.post("/admin/odhlaseni", data={"csrf_token": token})
+    token = token_of(client.get("/admin/prihlaseni").text)
+    codes = [client.post("/admin/prihlaseni", data={"password": "špatně", "csrf_token": token},
+                         headers={"X-Forwarded-For": f"192.0.2.{n}"}).status_code for n in range(6)]
+    assert codes == [401] * 5 + [429]  # a copied device cookie gives no extra guesses from new addresses
+    # a forged device cookie is ignored: the blocked address stays blocked
+    blocked = {"X-Forwarded-For": "192.0.2.200"}
+    stranger = app.test_client()
+    token = token_of(stranger.get("/admin/prihlaseni").text)
+    for _ in range(5):
+        stranger.post("/admin/prihlaseni", data={"password": "špatně", "csrf_token": token}, headers=blocked)
+    stranger.set_cookie("scsearch_admin_device", "podvrh", path="/admin")
+    resp = stranger.post("/admin/prihlaseni", data={"password": PASSWORD, "csrf_token": token}, headers=blocked)
+    assert resp.status_code == 429
