@@ -4,6 +4,7 @@ and ``next`` cannot break the redirect."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import socket
@@ -83,8 +84,6 @@ def test_logged_in_upload_over_the_small_limit_still_works(tmp_path: Path) -> No
     app = make_app(tmp_path, UPLOAD_MAX_MB=3)
     client = app.test_client()
     token = login(client)
-    import io
-
     big = b"Velky textovy soubor o chytrych mestech.\n" * 50_000  # 2 MB: over the 1 MB of unauthenticated requests
     resp = client.post("/admin/nahrat", data={"csrf_token": token, "files": [(io.BytesIO(big), "velky.txt")]},
                        content_type="multipart/form-data")
