@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -113,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="spustit webové rozhraní")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=5000)
-    sv.add_argument("--debug", action="store_true")
+    sv.add_argument("--debug", action="store_true", help="ladicí režim (vývojový server)")
+    sv.add_argument("--dev", action="store_true", help="vývojový server Flasku místo gunicornu")
+    sv.add_argument("--workers", type=int, default=None, help="počet procesů serveru (výchozí: počet jader)")
 
     m = sub.add_parser("models", help="jazykové modely (stanza)")
     msub = m.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
@@ -176,9 +179,16 @@ def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | 
     from scsearch.ingest.pipeline import Pipeline
     from scsearch.progress import ProgressPrinter
 
+    from scsearch.ingest.runlog import record_run
+
     printer = ProgressPrinter(sys.stdout)
     pipeline = Pipeline(data_dir, full=full, progress=printer.file_done, workers=workers)
-    report = pipeline.run(paths)
+    started, failed = time.monotonic(), -1
+    try:
+        report = pipeline.run(paths)
+        failed = len(report.failed)
+    finally:
+        record_run(data_dir, time.monotonic() - started, ok=failed == 0, files_failed=max(0, failed))
     printer.finish(report)
     return EXIT_FAILED if report.failed else EXIT_OK
 
@@ -258,12 +268,12 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
-    from scsearch.webui import create_app
+    from scsearch.webui.server import ServeOptions, default_workers, serve
 
-    app = create_app({"DATA_DIR": str(data_dir)})
-    print(f"scsearch: webové rozhraní běží na http://{args.host}:{args.port}/ (index: {data_dir})", flush=True)
-    app.run(host=args.host, port=args.port, debug=args.debug, threaded=True, use_reloader=False)
-    return EXIT_OK
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise errors.UsageError("--workers musí být 1–64")
+    return serve(ServeOptions(host=args.host, port=args.port, workers=args.workers or default_workers(),
+                              data_dir=data_dir, dev=args.dev, debug=args.debug))
 
 
 def _cmd_models(args: argparse.Namespace, data_dir: Path) -> int:

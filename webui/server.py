@@ -1,0 +1,178 @@
+"""The production server: gunicorn embedded (``scsearch serve``), and Flask's development server (``--dev``).
+
+Choices (see README, *Choices*):
+
+- **sync workers, one per core.** A search is CPU-bound Python (12–13 ms of CPU); the GIL lets one
+  thread of a process run Python at a time, so threads in a worker (gthread) add no throughput, only
+  contention. N single-threaded processes use N cores. Slow clients are the reverse proxy's job
+  (nginx buffers requests and answers; docs/deployment.md).
+- **preload_app.** The app (Flask, whoosh, numpy, the Czech dictionaries) is imported once in the master
+  and shared copy-on-write by the workers; workers start in milliseconds. No index file is opened in the
+  master: whoosh reads through file objects whose offsets a fork would share, so each worker opens the
+  current generation itself, in a background thread right after the fork (``post_fork``), and the first
+  request finds it open and pre-reading.
+- **graceful shutdown.** SIGTERM/SIGINT: the master stops accepting, workers finish the requests they
+  hold (up to ``graceful_timeout``) and exit; SIGHUP re-forks workers (they open the index afresh).
+- **metrics.** prometheus_client's multi-process mode: ``serve`` creates a private temporary directory for
+  the workers' value files (``PROMETHEUS_MULTIPROC_DIR``), a dead worker's files are merged away by
+  ``mark_process_dead`` and the directory is removed when the master exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+SERVER_NAME = "scsearch"  # the Server header: no product version is revealed
+REQUEST_TIMEOUT_S = 60  # a worker silent for longer is killed and replaced (bounded requests)
+GRACEFUL_TIMEOUT_S = 30
+
+log = logging.getLogger("scsearch.server")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str
+    port: int
+    workers: int
+    data_dir: Path
+    dev: bool = False
+    debug: bool = False
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def warm_up(app: Flask) -> threading.Thread:
+    """Open the current generation (and start its pre-reading) in a background thread."""
+    from scsearch.webui.state import AppState
+
+    state: AppState = app.extensions["scsearch"]
+
+    def _open() -> None:
+        with contextlib.suppress(Exception):  # no index yet, or unreadable: requests report it
+            state.searcher.stats()
+            state.documents_by_id()
+
+    thread = threading.Thread(target=_open, daemon=True, name="scsearch-warm-up")
+    thread.start()
+    return thread
+
+
+def _hide_versions() -> None:
+    import gunicorn.http.wsgi as gwsgi
+
+    gwsgi.SERVER = SERVER_NAME  # type: ignore[attr-defined]
+    gwsgi.SERVER_SOFTWARE = SERVER_NAME  # type: ignore[attr-defined]
+
+
+def _gunicorn_app(app: Flask, options: dict[str, Any]) -> Any:
+    from gunicorn.app.base import BaseApplication
+
+    class ScsearchApplication(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return app
+
+    return ScsearchApplication()
+
+
+def _post_fork(app: Flask) -> Callable[[Any, Any], None]:
+    def hook(_server: Any, _worker: Any) -> None:
+        warm_up(app)
+
+    return hook
+
+
+def _child_exit(_server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def run_gunicorn(options: ServeOptions) -> int:
+    from scsearch.webui import create_app
+    from scsearch.webui.observability import metrics_enabled
+
+    metrics_dir: str | None = None
+    if metrics_enabled():
+        # must be set before prometheus_client creates any metric (create_app below)
+        metrics_dir = tempfile.mkdtemp(prefix="scsearch-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        _hide_versions()
+        app = create_app({"DATA_DIR": str(options.data_dir)})
+        config = {
+            "bind": f"{options.host}:{options.port}",
+            "workers": options.workers,
+            "worker_class": "sync",
+            "preload_app": True,
+            "timeout": REQUEST_TIMEOUT_S,
+            "graceful_timeout": GRACEFUL_TIMEOUT_S,
+            "keepalive": 2,
+            "limit_request_line": 8190,
+            "limit_request_fields": 100,
+            "accesslog": None,  # one line per request comes from webui.observability
+            "errorlog": "-",
+            "loglevel": "info",
+            "proc_name": "scsearch",
+            "control_socket_disable": True,  # no runtime control socket (a second server would share its path)
+            "post_fork": _post_fork(app),
+            "child_exit": _child_exit,
+        }
+        print(
+            f"scsearch: webové rozhraní běží na http://{options.host}:{options.port}/ "
+            f"(gunicorn, {options.workers} procesů; index: {options.data_dir})",
+            flush=True,
+        )
+        _gunicorn_app(app, config).run()
+    finally:
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    return 0
+
+
+def run_dev(options: ServeOptions) -> int:
+    from werkzeug.serving import WSGIRequestHandler
+
+    from scsearch.webui import create_app
+
+    class _Handler(WSGIRequestHandler):
+        server_version = SERVER_NAME
+        sys_version = ""
+
+    app = create_app({"DATA_DIR": str(options.data_dir)})
+    warm_up(app)
+    print(
+        f"scsearch: vývojový server běží na http://{options.host}:{options.port}/ (index: {options.data_dir})",
+        flush=True,
+    )
+    app.run(host=options.host, port=options.port, debug=options.debug, threaded=True, use_reloader=False,
+            request_handler=_Handler)
+    return 0
+
+
+def serve(options: ServeOptions) -> int:
+    if options.dev or options.debug:
+        return run_dev(options)
+    return run_gunicorn(options)
