@@ -122,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     msub = m.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
     msub.add_parser("status", help="co je nainstalováno a který lemmatizátor je aktivní")
     msub.add_parser("download", help="stáhnout české modely stanza (vyžaduje internet)")
+
+    doc = sub.add_parser("doctor", help="zkontrolovat instalaci (OCR, LibreOffice, modely, index, administrace)")
+    doc.add_argument("--json", action="store_true")
+    bk = sub.add_parser("backup", help="zálohovat index, cache a databázi administrace do jednoho archivu")
+    bk.add_argument("file", help="cílový archiv (.tar)")
+    rs = sub.add_parser("restore", help="obnovit zálohu do prázdného datového adresáře")
+    rs.add_argument("file", help="archiv vytvořený scsearch backup")
     return p
 
 
@@ -292,6 +299,24 @@ def _cmd_models(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _cmd_doctor(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.doctor import main as doctor_main
+
+    return doctor_main(data_dir, args.json)
+
+
+def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.backup import backup_main
+
+    return backup_main(data_dir, Path(args.file))
+
+
+def _cmd_restore(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.backup import restore_main
+
+    return restore_main(Path(args.file), data_dir)
+
+
 _COMMANDS = {
     "ingest": _cmd_ingest,
     "reindex": _cmd_reindex,
@@ -300,6 +325,9 @@ _COMMANDS = {
     "decisions": _cmd_decisions,
     "serve": _cmd_serve,
     "models": _cmd_models,
+    "doctor": _cmd_doctor,
+    "backup": _cmd_backup,
+    "restore": _cmd_restore,
 }
 
 
