@@ -104,7 +104,7 @@ def backup(data_dir: Path, archive: Path) -> dict[str, Any]:
     tmp = archive.with_name(f".{archive.name}.{os.getpid()}.tmp")
     try:
         generation = _stage(data_dir, stage)
-        files = {
+        files: dict[str, dict[str, Any]] = {
             p.relative_to(stage).as_posix(): {"size": p.stat().st_size, "sha256": _sha256(p)}
             for p in sorted(stage.rglob("*")) if p.is_file()
         }

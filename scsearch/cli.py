@@ -184,9 +184,8 @@ def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | None) -> int:
     from scsearch.ingest.pipeline import Pipeline
-    from scsearch.progress import ProgressPrinter
-
     from scsearch.ingest.runlog import record_run
+    from scsearch.progress import ProgressPrinter
 
     printer = ProgressPrinter(sys.stdout)
     pipeline = Pipeline(data_dir, full=full, progress=printer.file_done, workers=workers)

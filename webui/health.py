@@ -39,7 +39,9 @@ def healthz() -> tuple[Response, int]:
         "last_ingest": stats.get("committed_at"),
         "engine": getattr(state.searcher, "engine", "whoosh"),
     }
-    return jsonify(body), 200 if ok else 503
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if ok else 503
 
 
 def _job_rows(data_dir: Path) -> list[tuple[str, str | None, str | None]]:
@@ -118,6 +120,6 @@ def metrics() -> Response:
     else:
         text = generate_latest(REGISTRY)
     registry = CollectorRegistry()
-    registry.register(_IndexCollector(Path(state.searcher.data_dir), stats))  # type: ignore[arg-type]
+    registry.register(_IndexCollector(Path(state.searcher.data_dir), stats))
     text += generate_latest(registry)
     return Response(text, mimetype=None, content_type=CONTENT_TYPE_LATEST)

@@ -77,14 +77,14 @@ def warm_up(app: Flask) -> threading.Thread:
 def _hide_versions() -> None:
     import gunicorn.http.wsgi as gwsgi
 
-    gwsgi.SERVER = SERVER_NAME  # type: ignore[attr-defined]
-    gwsgi.SERVER_SOFTWARE = SERVER_NAME  # type: ignore[attr-defined]
+    gwsgi.SERVER = SERVER_NAME
+    gwsgi.SERVER_SOFTWARE = SERVER_NAME
 
 
 def _gunicorn_app(app: Flask, options: dict[str, Any]) -> Any:
     from gunicorn.app.base import BaseApplication
 
-    class ScsearchApplication(BaseApplication):  # type: ignore[misc]
+    class ScsearchApplication(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)
