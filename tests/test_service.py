@@ -48,6 +48,34 @@ def test_healthz_503_without_index(tmp_path: Path) -> None:
     assert res.get_json()["generation"] is None
 
 
+def test_healthz_503_with_a_damaged_index(web_index: WebIndex, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(web_index.data_dir, data)
+    gen = data / "index" / (data / "index" / "CURRENT").read_text().strip()
+    for segment in gen.glob("*.seg"):
+        segment.unlink()
+    res = _app(data).test_client().get("/healthz")
+    assert res.status_code == 503 and res.get_json()["status"] == "unavailable"
+
+
+def test_metrics_count_admin_jobs(web_index: WebIndex, tmp_path: Path) -> None:
+    from scsearch.ingest import jobs
+
+    data = tmp_path / "data"
+    shutil.copytree(web_index.data_dir, data)
+    conn = jobs.connect(data)
+    for state, start, end in (("done", "2026-11-29T10:00:00+01:00", "2026-11-29T10:01:30+01:00"),
+                              ("failed", "2026-11-29T11:00:00+01:00", "2026-11-29T11:00:10+01:00")):
+        conn.execute("INSERT INTO jobs (state, created_at, started_at, finished_at) VALUES (?, ?, ?, ?)",
+                     (state, start, start, end))
+    conn.close()
+    res = _app(data).test_client().get("/metrics")
+    fam = _families(res.get_data(as_text=True))
+    assert _sample(fam, "scsearch_jobs", "scsearch_jobs_total", state="done") == 1
+    assert _sample(fam, "scsearch_jobs", "scsearch_jobs_total", state="failed") == 1
+    assert _sample(fam, "scsearch_jobs_duration_seconds", "scsearch_jobs_duration_seconds_total") == 100
+
+
 def test_metrics_off_is_404(web_index: WebIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCSEARCH_METRICS", "off")
     assert _app(web_index.data_dir).test_client().get("/metrics").status_code == 404
@@ -168,6 +196,9 @@ def test_workers_switch_generations_under_load(web_index: WebIndex, tmp_path: Pa
         assert count[0] >= 10
         assert failures == []
         # every worker now serves the new generation (and finds the new document)
+        fam = _families(get(server.base + "/metrics")[2].decode("utf-8"))  # the CLI run is counted
+        assert _sample(fam, "scsearch_ingest_runs", "scsearch_ingest_runs_total") == 1
+        assert _sample(fam, "scsearch_ingest_last_duration_seconds", "scsearch_ingest_last_duration_seconds") > 0
         answers = [json.loads(get(server.base + "/healthz")[2])["generation"] for _ in range(10)]
         assert before not in answers and len(set(answers)) == 1
         final = json.loads(get(url)[2])["total"]

@@ -21,6 +21,7 @@ Choices (see README, *Choices*):
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import shutil
@@ -102,6 +103,10 @@ def _post_fork(app: Flask) -> Callable[[Any, Any], None]:
     return hook
 
 
+def _pre_fork(_server: Any, _worker: Any) -> None:
+    gc.freeze()  # the preloaded objects stay out of the collector: fewer shared pages copied by the workers
+
+
 def _child_exit(_server: Any, worker: Any) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
@@ -136,6 +141,7 @@ def run_gunicorn(options: ServeOptions) -> int:
             "loglevel": "info",
             "proc_name": "scsearch",
             "control_socket_disable": True,  # no runtime control socket (a second server would share its path)
+            "pre_fork": _pre_fork,
             "post_fork": _post_fork(app),
             "child_exit": _child_exit,
         }
