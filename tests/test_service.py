@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -90,10 +91,19 @@ def test_500_page_shows_the_request_id(web_index: WebIndex) -> None:
     app.add_url_rule("/boom", "boom", boom)
     app.add_url_rule("/api/boom", "api_boom", boom)
     client = app.test_client()
-    res = client.get("/boom")
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("scsearch.error").addHandler(handler)
+    try:
+        res = client.get("/boom")
+    finally:
+        logging.getLogger("scsearch.error").removeHandler(handler)
     assert res.status_code == 500
     rid = res.headers["X-Request-Id"]
     assert rid and rid in res.get_data(as_text=True)
+    assert [r.fields["request_id"] for r in records] == [rid]  # type: ignore[attr-defined]
+    assert records[0].exc_info and "test failure" in str(records[0].exc_info[1])
     assert "Traceback" not in res.get_data(as_text=True)
     api = client.get("/api/boom", headers={"X-Request-Id": "abc-123"})
     assert api.status_code == 500 and api.get_json()["request_id"] == "abc-123"

@@ -147,7 +147,7 @@ def run_gunicorn(options: ServeOptions) -> int:
         }
         print(
             f"scsearch: webové rozhraní běží na http://{options.host}:{options.port}/ "
-            f"(gunicorn, {options.workers} procesů; index: {options.data_dir})",
+            f"(gunicorn, počet procesů: {options.workers}; index: {options.data_dir})",
             flush=True,
         )
         _gunicorn_app(app, config).run()
