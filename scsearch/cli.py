@@ -129,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     bk.add_argument("file", help="cílový archiv (.tar)")
     rs = sub.add_parser("restore", help="obnovit zálohu do prázdného datového adresáře")
     rs.add_argument("file", help="archiv vytvořený scsearch backup")
+    for cmd in (bk, rs):  # --data-dir also after the command name
+        cmd.add_argument("--data-dir", default=argparse.SUPPRESS, help="datový adresář")
     return p
 
 
