@@ -134,6 +134,7 @@ def run_gunicorn(options: ServeOptions) -> int:
             "timeout": REQUEST_TIMEOUT_S,
             "graceful_timeout": GRACEFUL_TIMEOUT_S,
             "keepalive": 2,
+            # gunicorn's largest bounded value (0 would mean unbounded): a longer request line gets its 400
             "limit_request_line": 8190,
             "limit_request_fields": 100,
             "accesslog": None,  # one line per request comes from webui.observability
