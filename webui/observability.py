@@ -64,20 +64,32 @@ class _TextFormatter(logging.Formatter):
         return line
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of the record (it may be replaced after start)."""
+
+    _scsearch = True
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def configure_logging() -> None:
     """One stderr handler for scsearch's loggers, in the configured format (idempotent)."""
     root = logging.getLogger("scsearch")
     if any(getattr(h, "_scsearch", False) for h in root.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
-    handler._scsearch = True  # type: ignore[attr-defined]
+    handler = _StderrHandler()
     if str(settings.get("log_format")).lower() == "json":
         handler.setFormatter(_JsonFormatter())
     else:
         handler.setFormatter(_TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    root.propagate = False
 
 
 @lru_cache(maxsize=1)
