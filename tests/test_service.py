@@ -140,6 +140,11 @@ def test_gunicorn_metrics_logs_and_headers(web_index: WebIndex, tmp_path: Path) 
             assert status == 200
             assert headers["Server"] == "scsearch"
             ids.append(headers["X-Request-Id"])
+        # a request line over gunicorn's bound: 414 in the app's manner, JSON under /api/, Czech elsewhere
+        status, headers, body = get(f"{server.base}/api/search?q=" + "%C4%8D" * 2000)
+        assert status == 414 and json.loads(body)["status"] == 414 and headers["Server"] == "scsearch"
+        status, headers, body = get(f"{server.base}/?q=" + "%C4%8D" * 2000)
+        assert status == 414 and "příliš dlouhá" in body.decode("utf-8")
         status, headers, body = get(server.base + "/metrics")
         assert status == 200 and headers["Content-Type"].startswith("text/plain")
         fam = _families(body.decode("utf-8"))

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import logging
 import os
 import shutil
+import socket
 import tempfile
 import threading
 from collections.abc import Callable
@@ -82,6 +84,46 @@ def _hide_versions() -> None:
     gwsgi.SERVER_SOFTWARE = SERVER_NAME
 
 
+TOO_LONG_TEXT = "Adresa požadavku je příliš dlouhá (zkraťte dotaz)."
+
+
+def too_long_answer(head: bytes) -> bytes:
+    """The whole 414 answer to a request line over gunicorn's limit: JSON under /api/, Czech text elsewhere."""
+    parts = head.split(b" ")
+    api = len(parts) > 1 and parts[1].startswith(b"/api/")
+    if api:
+        body, ctype = json.dumps({"error": TOO_LONG_TEXT, "status": 414}, ensure_ascii=False), "application/json"
+    else:
+        body, ctype = TOO_LONG_TEXT + "\n", "text/plain; charset=utf-8"
+    data = body.encode("utf-8")
+    return (f"HTTP/1.1 414 URI Too Long\r\nServer: {SERVER_NAME}\r\nContent-Type: {ctype}\r\n"
+            f"Content-Length: {len(data)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n"
+            ).encode("ascii") + data
+
+
+def _worker_class() -> type:
+    """gunicorn's sync worker, answering an over-long request line with 414 in the app's manner (not 400)."""
+    from gunicorn.http.errors import LimitRequestLine
+    from gunicorn.workers.sync import SyncWorker
+
+    class ScsearchSyncWorker(SyncWorker):  # type: ignore[misc]
+        def handle(self, listener: Any, client: Any, addr: Any) -> None:
+            try:  # the start of the request line, left in the socket for the parser
+                self.scsearch_head = client.recv(16, socket.MSG_PEEK)
+            except OSError:
+                self.scsearch_head = b""
+            super().handle(listener, client, addr)
+
+        def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+            if not isinstance(exc, LimitRequestLine):
+                super().handle_error(req, client, addr, exc)
+                return
+            with contextlib.suppress(OSError):
+                client.sendall(too_long_answer(getattr(self, "scsearch_head", b"")))
+
+    return ScsearchSyncWorker
+
+
 def _gunicorn_app(app: Flask, options: dict[str, Any]) -> Any:
     from gunicorn.app.base import BaseApplication
 
@@ -129,12 +171,13 @@ def run_gunicorn(options: ServeOptions) -> int:
         config = {
             "bind": f"{options.host}:{options.port}",
             "workers": options.workers,
-            "worker_class": "sync",
+            "worker_class": _worker_class(),
             "preload_app": True,
             "timeout": REQUEST_TIMEOUT_S,
             "graceful_timeout": GRACEFUL_TIMEOUT_S,
-            "keepalive": 2,
-            # gunicorn's largest bounded value (0 would mean unbounded): a longer request line gets its 400
+            # the workers' heartbeat files in memory, not on a disk that may stall (gunicorn's advice)
+            "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+            # gunicorn's largest bounded value (0 would mean unbounded): a longer request line gets a 414
             "limit_request_line": 8190,
             "limit_request_fields": 100,
             "accesslog": None,  # one line per request comes from webui.observability
