@@ -106,7 +106,7 @@ def _worker_class() -> type:
     from gunicorn.http.errors import LimitRequestLine
     from gunicorn.workers.sync import SyncWorker
 
-    class ScsearchSyncWorker(SyncWorker):  # type: ignore[misc]
+    class ScsearchSyncWorker(SyncWorker):
         def handle(self, listener: Any, client: Any, addr: Any) -> None:
             try:  # the start of the request line, left in the socket for the parser
                 self.scsearch_head = client.recv(16, socket.MSG_PEEK)
