@@ -11,6 +11,8 @@ Choices (see README, *Choices*):
   master: whoosh reads through file objects whose offsets a fork would share, so each worker opens the
   current generation itself, in a background thread right after the fork (``post_fork``), and the first
   request finds it open and pre-reading.
+- **bounded requests.** Request lines up to 8,190 bytes (a longer one gets 414, JSON under /api/), at most 100
+  header fields, a worker silent for 60 s is replaced.
 - **graceful shutdown.** SIGTERM/SIGINT: the master stops accepting, workers finish the requests they
   hold (up to ``graceful_timeout``) and exit; SIGHUP re-forks workers (they open the index afresh).
 - **metrics.** prometheus_client's multi-process mode: ``serve`` creates a private temporary directory for
