@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -92,12 +93,23 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="spustit webové rozhraní")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=5000)
-    sv.add_argument("--debug", action="store_true")
+    sv.add_argument("--debug", action="store_true", help="ladicí režim (vývojový server)")
+    sv.add_argument("--dev", action="store_true", help="vývojový server Flasku místo gunicornu")
+    sv.add_argument("--workers", type=int, default=None, help="počet procesů serveru (výchozí: počet jader)")
 
     m = sub.add_parser("models", help="jazykové modely (stanza)")
     msub = m.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
     msub.add_parser("status", help="co je nainstalováno a který lemmatizátor je aktivní")
     msub.add_parser("download", help="stáhnout české modely stanza (vyžaduje internet)")
+
+    doc = sub.add_parser("doctor", help="zkontrolovat instalaci (OCR, LibreOffice, modely, index, administrace)")
+    doc.add_argument("--json", action="store_true")
+    bk = sub.add_parser("backup", help="zálohovat index, cache a databázi administrace do jednoho archivu")
+    bk.add_argument("file", help="cílový archiv (.tar)")
+    rs = sub.add_parser("restore", help="obnovit zálohu do prázdného datového adresáře")
+    rs.add_argument("file", help="archiv vytvořený scsearch backup")
+    for cmd in (bk, rs):  # --data-dir also after the command name
+        cmd.add_argument("--data-dir", default=argparse.SUPPRESS, help="datový adresář")
     return p
 
 
@@ -153,11 +165,17 @@ def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | None) -> int:
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.ingest.runlog import record_run
     from scsearch.progress import ProgressPrinter
 
     printer = ProgressPrinter(sys.stdout)
     pipeline = Pipeline(data_dir, full=full, progress=printer.file_done, workers=workers)
-    report = pipeline.run(paths)
+    started, failed = time.monotonic(), -1
+    try:
+        report = pipeline.run(paths)
+        failed = len(report.failed)
+    finally:
+        record_run(data_dir, time.monotonic() - started, ok=failed == 0, files_failed=max(0, failed))
     printer.finish(report)
     return EXIT_FAILED if report.failed else EXIT_OK
 
@@ -238,14 +256,12 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
-    from scsearch.webui import create_app
-    from scsearch.webui.devserver import RequestHandler
+    from scsearch.webui.server import ServeOptions, default_workers, serve
 
-    app = create_app({"DATA_DIR": str(data_dir)})
-    print(f"scsearch: webové rozhraní běží na http://{args.host}:{args.port}/ (index: {data_dir})", flush=True)
-    app.run(host=args.host, port=args.port, debug=args.debug, threaded=True, use_reloader=False,
-            request_handler=RequestHandler)
-    return EXIT_OK
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise errors.UsageError("--workers musí být 1–64")
+    return serve(ServeOptions(host=args.host, port=args.port, workers=args.workers or default_workers(),
+                              data_dir=data_dir, dev=args.dev, debug=args.debug))
 
 
 def _cmd_models(args: argparse.Namespace, data_dir: Path) -> int:
@@ -264,6 +280,24 @@ def _cmd_models(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _cmd_doctor(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.doctor import main as doctor_main
+
+    return doctor_main(data_dir, args.json)
+
+
+def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.backup import backup_main
+
+    return backup_main(data_dir, Path(args.file))
+
+
+def _cmd_restore(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.backup import restore_main
+
+    return restore_main(Path(args.file), data_dir)
+
+
 _COMMANDS = {
     "ingest": _cmd_ingest,
     "reindex": _cmd_reindex,
@@ -272,6 +306,9 @@ _COMMANDS = {
     "decisions": _cmd_decisions,
     "serve": _cmd_serve,
     "models": _cmd_models,
+    "doctor": _cmd_doctor,
+    "backup": _cmd_backup,
+    "restore": _cmd_restore,
 }
 
 

@@ -17,7 +17,8 @@ from flask import Flask
 from scsearch import settings
 
 # Blueprint modules in registration order; optional ones are skipped when absent.
-BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.search", "scsearch.webui.documents", "scsearch.webui.api", "scsearch.webui.help")
+BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.search", "scsearch.webui.documents", "scsearch.webui.api", "scsearch.webui.help",
+                              "scsearch.webui.health")
 OPTIONAL_BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.admin",)
 
 
@@ -34,9 +35,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from scsearch.webui import request_guard, security_headers, state, views_common
+    from scsearch.webui import observability, request_guard, security_headers, state, views_common
 
     state.init_app(app)
+    observability.init_app(app)
     views_common.init_app(app)
     security_headers.init_app(app)
     request_guard.init_app(app)
