@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from scsearch.ingest.jobs import now
+from scsearch.ingest.jobqueue import now
 
 ACTION_LABELS = {
     "login": "přihlášení",

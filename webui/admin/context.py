@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, current_app, g
 
 from scsearch import settings
-from scsearch.ingest import jobs
+from scsearch.ingest import jobqueue as jobs
 from scsearch.webui.admin import security
 from scsearch.webui.admin.audit import AuditLog
 from scsearch.webui.admin.uploads import UploadStore

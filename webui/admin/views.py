@@ -10,7 +10,6 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from scsearch.ingest.jobs import STATE_LABELS
 from scsearch.models import DOC_TYPES, MINISTRIES
 from scsearch.webui.admin import bp, overrides, security
 from scsearch.webui.admin.context import (
@@ -22,6 +21,7 @@ from scsearch.webui.admin.context import (
     queue,
     uploads,
 )
+from scsearch.webui.labels import FILE_STATUS_LABELS, JOB_STATE_LABELS
 
 ADMIN_USER = "admin"
 PUBLIC_ENDPOINTS = {"admin.login", "admin.static"}
@@ -47,7 +47,8 @@ def _message(title: str, text: str, status: int) -> tuple[str, int]:
 @bp.app_context_processor
 def _admin_context() -> dict[str, Any]:
     return {"csrf_token": security.csrf_token, "admin_base": base_template,
-            "DOC_TYPE_LABELS": DOC_TYPE_LABELS, "STATE_LABELS": STATE_LABELS}
+            "DOC_TYPE_LABELS": DOC_TYPE_LABELS, "STATE_LABELS": JOB_STATE_LABELS,
+            "FILE_STATUS_LABELS": FILE_STATUS_LABELS}
 
 
 @bp.before_request
@@ -152,7 +153,7 @@ def _upload_rows() -> list[dict[str, Any]]:
     for up in uploads().recent():
         line = q.last_file_status(str(up["stored_path"]), str(up["at"]))
         rows.append(dict(up, name=Path(str(up["stored_path"])).name,
-                         status_label=line.status_label if line else "ve frontě",
+                         status_label=FILE_STATUS_LABELS.get(line.status, line.status) if line else "ve frontě",
                          status=line.status if line else "queued", reason=line.reason if line else ""))
     return rows
 
@@ -235,7 +236,10 @@ def job_json(job_id: int) -> Any:
         return jsonify({"error": "Úloha neexistuje."}), 404
     after = request.args.get("po", "0")
     files = q.files(job_id, after=int(after) if after.isdigit() else 0)
-    return jsonify({"job": job.to_json(), "files": [f.to_json() for f in files]})
+    return jsonify({
+        "job": dict(job.to_json(), state_label=JOB_STATE_LABELS.get(job.state, job.state)),
+        "files": [dict(f.to_json(), status_label=FILE_STATUS_LABELS.get(f.status, f.status)) for f in files],
+    })
 
 
 # ------------------------------------------------------------------ documents
