@@ -176,6 +176,19 @@ def cleanup_incomplete(data_dir: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
+def cleanup_if_idle(data_dir: Path) -> bool:
+    """At start-up: remove a crashed writer's ``gen-*.tmp`` unless a live writer holds the lock
+    (its ``.tmp`` is then being written and stays). Returns whether the cleanup ran."""
+    if not index_root(data_dir).exists():
+        return False
+    try:
+        with writer_lock(data_dir, "cleanup"):
+            cleanup_incomplete(data_dir)
+    except IndexLocked:
+        return False
+    return True
+
+
 def prune_generations(data_dir: Path, keep: int = 2, min_age_s: float = 60.0) -> None:
     """Delete generations older than the current one, keeping ``keep`` of them, and any
     younger than ``min_age_s`` seconds (a searcher may still be reading them)."""

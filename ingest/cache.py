@@ -5,9 +5,11 @@ A renamed or moved file costs nothing to re-index: both caches are keyed by cont
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import pickle
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +19,13 @@ CACHE_VERSION = 1
 
 
 def sha256_file(path: Path) -> str:
+    """Hash of a regular file. Opened without blocking, so a file swapped for a FIFO cannot hang the
+    run (and the writer lock with it): anything but a regular file raises ``OSError``."""
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "není běžný soubor", str(path))
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()

@@ -7,6 +7,7 @@ its size and mtime (cheap, before opening) or its content hash (after hashing) m
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
@@ -60,14 +61,16 @@ def under(key: str, root: str) -> bool:
 
 
 def removed_keys(old: Manifest, seen: set[str], roots: Iterable[str], exclude: Collection[str]) -> list[str]:
-    """Indexed files that leave the index: gone from disk under a walked root, or excluded."""
+    """Indexed files that leave the index: no longer found under a walked root (deleted, or now
+    skipped, e.g. a link leading out of the sources), or excluded. Keys of older runs spelled
+    relative to the working folder count as their absolute spelling."""
     roots = list(roots)
     out = []
     for key, entry in old.items():
         if key in seen or not entry.indexed:
             continue
-        where = Path(entry.abs_path or key)
-        gone = any(under(key, r) for r in roots) and not where.exists()
-        if gone or matches(key, where, exclude):
+        absolute = key if os.path.isabs(key) else os.path.abspath(key)
+        gone = any(under(absolute, r) for r in roots)
+        if gone or matches(key, Path(entry.abs_path or key), exclude):
             out.append(key)
     return out

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     unchanged INTEGER NOT NULL DEFAULT 0,
     failed INTEGER NOT NULL DEFAULT 0,
     removed INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
     generation TEXT,
     error TEXT NOT NULL DEFAULT ''
 );
@@ -69,12 +70,6 @@ CREATE TABLE IF NOT EXISTS job_files (
 );
 CREATE INDEX IF NOT EXISTS job_files_job ON job_files(job_id, id);
 CREATE INDEX IF NOT EXISTS job_files_abs ON job_files(abs_path);
-CREATE TABLE IF NOT EXISTS exclusions (
-    path TEXT PRIMARY KEY,
-    title TEXT NOT NULL DEFAULT '',
-    user TEXT NOT NULL DEFAULT '',
-    at TEXT NOT NULL
-);
 """
 
 
@@ -92,6 +87,9 @@ def connect(data_dir: str | os.PathLike[str]) -> sqlite3.Connection:
     with contextlib.suppress(sqlite3.OperationalError):
         conn.execute("PRAGMA journal_mode = WAL")
     conn.executescript(_SCHEMA)
+    if "skipped" not in {r["name"] for r in conn.execute("PRAGMA table_info(jobs)")}:
+        with contextlib.suppress(sqlite3.OperationalError):  # another process added it meanwhile
+            conn.execute("ALTER TABLE jobs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
     return conn
 
 
@@ -130,6 +128,7 @@ class Job:
     unchanged: int
     failed: int
     removed: int
+    skipped: int
     generation: str | None
     error: str
 
@@ -159,6 +158,7 @@ class Job:
             "unchanged": self.unchanged,
             "failed": self.failed,
             "removed": self.removed,
+            "skipped": self.skipped,
             "generation": self.generation,
             "error": self.error,
         }
@@ -318,20 +318,3 @@ class JobQueue:
                 "UPDATE jobs SET state = 'running', pid = ?, started_at = ? WHERE id = ?", (pid, now(), job_id)
             )
         return self.get(job_id)
-
-    # ------------------------------------------------------------ exclusions
-    def exclusions(self) -> list[dict[str, str]]:
-        rows = self.conn.execute("SELECT path, title, user, at FROM exclusions ORDER BY at DESC").fetchall()
-        return [dict(r) for r in rows]
-
-    def exclude(self, path: str, *, title: str = "", user: str = "") -> None:
-        with self._lock, transaction(self.conn):
-            self.conn.execute(
-                "INSERT OR REPLACE INTO exclusions (path, title, user, at) VALUES (?, ?, ?, ?)",
-                (nfc(path), title, user, now()),
-            )
-
-    def include(self, path: str) -> bool:
-        with self._lock, transaction(self.conn):
-            cur = self.conn.execute("DELETE FROM exclusions WHERE path = ?", (nfc(path),))
-        return cur.rowcount > 0

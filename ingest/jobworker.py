@@ -57,7 +57,7 @@ class _JobRecorder:
 
 
 def status_column(status: str) -> str:
-    return status if status in ("indexed", "unchanged", "failed", "removed") else "failed"
+    return status if status in ("indexed", "unchanged", "failed", "removed", "skipped") else "failed"
 
 
 def _absolute(path: str) -> str:
@@ -72,14 +72,13 @@ def run_job(data_dir: Path, job: Job, conn: sqlite3.Connection) -> tuple[str, st
     from scsearch import errors
     from scsearch.ingest.pipeline import Pipeline
 
-    exclude = {r["path"] for r in conn.execute("SELECT path FROM exclusions")}
     force = set(job.force)
     recorder = _JobRecorder(conn, job.id)
     paths = [p for p in job.paths if Path(p).exists()]
     if not paths:
         return "failed", "Žádná ze zdrojových složek neexistuje.", None
     try:
-        report = Pipeline(data_dir, progress=recorder, exclude=exclude, force=force).run(paths)
+        report = Pipeline(data_dir, progress=recorder, force=force).run(paths)
     except errors.IndexLocked as exc:
         return "failed", str(exc), None
     except errors.IndexMismatch as exc:

@@ -28,9 +28,10 @@ from scsearch.index.manifest import Manifest, ManifestEntry
 from scsearch.index.records import doc_id_for
 from scsearch.index.schema import SCHEMA_VERSION
 from scsearch.index.writer import GenerationWriter
+from scsearch.ingest import exclusions
 from scsearch.ingest.cache import Caches, options_key, sha256_file
 from scsearch.ingest.changes import ChangeCheck, matches, removed_keys
-from scsearch.ingest.discover import iter_files, nfc
+from scsearch.ingest.discover import Discovery, Skipped, canonical_roots, nfc
 from scsearch.ingest.document import index_document
 from scsearch.ingest.worker import ExtractorPool, ExtractOutcome
 from scsearch.models import ExtractedDocument
@@ -39,7 +40,7 @@ from scsearch.models import ExtractedDocument
 @dataclass
 class FileResult:
     path: str
-    status: str  # indexed | unchanged | failed | removed
+    status: str  # indexed | unchanged | failed | removed | skipped
     reason: str = ""
     units: int = 0
     method: str = ""
@@ -63,6 +64,10 @@ class IngestReport:
     def failed(self) -> list[FileResult]:
         return [r for r in self.results if r.status == "failed"]
 
+    @property
+    def skipped(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "skipped"]
+
 
 Progress = Callable[[FileResult, int, int], None]
 _Todo = tuple[str, Path, str, os.stat_result]
@@ -83,7 +88,8 @@ class Pipeline:
         exclude: Collection[str] = (),
         force: Collection[str] = (),
     ) -> None:
-        """``exclude``: files (as ingested or resolved paths) to leave out; indexed ones are removed.
+        """``exclude``: files (as ingested or resolved paths) to leave out besides the exclusion list of
+        the data directory (``exclusions``); indexed ones are removed.
         ``force``: files to re-index even when unchanged (e.g. after an admin edited their metadata)."""
         self.data_dir = Path(data_dir)
         self.exclude = {nfc(str(p)) for p in exclude}
@@ -116,8 +122,9 @@ class Pipeline:
         lem = self.lemmatizer
         report.lemmatizer = lem.ident
         report.lemmatizer_reason = getattr(lem, "reason", "")
-        paths = [str(p) for p in paths]
+        paths = canonical_roots(paths)
         with store.writer_lock(self.data_dir, "ingest"):
+            store.cleanup_incomplete(self.data_dir)  # a crashed writer's gen-*.tmp (we hold the lock)
             current = store.current_generation(self.data_dir)
             if current is not None and not self.full:
                 meta = store.read_meta(current)
@@ -130,7 +137,7 @@ class Pipeline:
                     # lemmas of different tools do not match: rebuild everything, sources included
                     self.full = True
                     known = [s for s in meta.get("sources", []) if Path(s).exists()]
-                    paths = list(dict.fromkeys([*paths, *known]))
+                    paths = canonical_roots([*paths, *known])
                     report.notices.append(f"{why}: index se celý přestaví ({', '.join(map(str, paths))}).")
             self._run_locked(paths, report, remove_missing)
         return report
@@ -147,14 +154,19 @@ class Pipeline:
         check = ChangeCheck(old_manifest, full=self.full, force=self.force)
         caches = Caches(self.data_dir)
         roots = [nfc(str(p)) for p in paths]
-        files = list(iter_files(paths))
+        exclude = self.exclude | exclusions.paths(self.data_dir)
+        files = list(Discovery(paths, data_dir=self.data_dir).walk())
         seen: set[str] = set()
         todo: list[_Todo] = []
         total = len(files)
         done = 0
         for f in files:
+            if isinstance(f, Skipped):
+                done += 1
+                self._emit(FileResult(f.path, "failed" if f.failed else "skipped", f.reason), report, done, total)
+                continue
             key = nfc(str(f))
-            if key in seen or matches(key, f, self.exclude):
+            if key in seen or matches(key, f, exclude):
                 continue
             seen.add(key)
             try:
@@ -171,7 +183,7 @@ class Pipeline:
             todo.append((key, f, "", st))
 
         writer: GenerationWriter | None = None
-        removed = removed_keys(old_manifest, seen, roots, self.exclude) if remove_missing else []
+        removed = removed_keys(old_manifest, seen, roots, exclude) if remove_missing else []
         try:
             if todo or removed:
                 writer = GenerationWriter(self.data_dir, self.lemmatizer.ident, full=self.full)

@@ -132,6 +132,10 @@ class UploadStore:
         from scsearch.errors import ExtractionError
 
         original = unicodedata.normalize("NFC", original_name or "")
+        if original.lower().endswith(".meta.json"):
+            return UploadOutcome(original, "refused", "soubor „….meta.json“ je oprava metadat k jinému dokumentu, "
+                                 "ne dokument; metadata upravte v administraci na stránce Dokumenty "
+                                 "(odkaz „Upravit metadata“)")
         name = safe_name(original)
         try:
             tmp, sha, size = self._receive(stream)

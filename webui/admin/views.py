@@ -10,6 +10,8 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
+from scsearch.ingest import exclusions
+from scsearch.ingest.discover import inside_sources
 from scsearch.models import DOC_TYPES, MINISTRIES
 from scsearch.webui.admin import bp, overrides, security
 from scsearch.webui.admin.context import (
@@ -252,7 +254,7 @@ def _document(doc_id: str) -> dict[str, Any] | None:
 @bp.route("/dokumenty", endpoint="documents")
 def documents() -> Any:
     return render_template("admin/documents.html", documents=indexed_documents(),
-                           exclusions=queue().exclusions())
+                           exclusions=exclusions.entries(admin_config().data_dir))
 
 
 @bp.route("/dokumenty/<doc_id>/metadata", methods=["GET", "POST"], endpoint="metadata")
@@ -260,9 +262,13 @@ def metadata(doc_id: str) -> Any:
     doc = _document(doc_id)
     if doc is None:
         return _message("Dokument nenalezen", "Dokument není v indexu.", 404)
-    path = Path(str(doc.get("abs_path") or doc["path"]))
+    # the sidecar goes next to the indexed path (not a link's target), and only inside the sources
+    path = Path(str(doc["path"]))
     if not path.is_file():
         return _message("Soubor chybí", "Soubor dokumentu už na disku neexistuje.", 404)
+    if not inside_sources(path.parent, admin_config().job_paths()):
+        return _message("Mimo zdrojové složky", "Soubor dokumentu neleží ve zdrojových složkách; "
+                        "opravu metadat nelze uložit.", 403)
     previous = overrides.read_raw(path)
     context = {"doc": doc, "doc_types": DOC_TYPES, "ministries": MINISTRIES}
     if request.method == "GET":
@@ -289,7 +295,7 @@ def remove(doc_id: str) -> Any:
     doc = _document(doc_id)
     if doc is None:
         return _message("Dokument nenalezen", "Dokument není v indexu.", 404)
-    queue().exclude(str(doc["path"]), title=str(doc.get("title", "")), user=_who())
+    exclusions.add(admin_config().data_dir, str(doc["path"]), title=str(doc.get("title", "")), user=_who())
     job = _queue_job("odebrání dokumentu")
     audit().record(_who(), security.client_ip(), "remove", str(doc["path"]), title=doc.get("title", ""), job=job)
     flash("Dokument bude odebrán z indexu (soubor zůstává na disku beze změny).")
@@ -299,7 +305,7 @@ def remove(doc_id: str) -> Any:
 @bp.route("/dokumenty/vratit", methods=["POST"], endpoint="restore")
 def restore() -> Any:
     path = request.form.get("path", "")
-    if not queue().include(path):
+    if not exclusions.remove(admin_config().data_dir, path):
         return _message("Nenalezeno", "Tento soubor není mezi odebranými dokumenty.", 404)
     job = _queue_job("vrácení dokumentu")
     audit().record(_who(), security.client_ip(), "restore", path, job=job)
