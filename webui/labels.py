@@ -135,4 +135,5 @@ FILE_STATUS_LABELS: dict[str, str] = {
     "unchanged": "beze změny",
     "failed": "chyba",
     "removed": "odstraněno z indexu",
+    "skipped": "přeskočeno",
 }
