@@ -31,7 +31,7 @@ from scsearch.index.writer import GenerationWriter
 from scsearch.ingest import exclusions
 from scsearch.ingest.cache import Caches, options_key, sha256_file
 from scsearch.ingest.changes import ChangeCheck, matches, removed_keys
-from scsearch.ingest.discover import Discovery, Skipped, canonical_roots, nfc
+from scsearch.ingest.discover import Discovery, Skipped, canonical_roots, nfc, valid_text
 from scsearch.ingest.document import index_document
 from scsearch.ingest.worker import ExtractorPool, ExtractOutcome
 from scsearch.models import ExtractedDocument
@@ -153,7 +153,7 @@ class Pipeline:
         manifest: Manifest = dict(old_manifest)
         check = ChangeCheck(old_manifest, full=self.full, force=self.force)
         caches = Caches(self.data_dir)
-        roots = [nfc(str(p)) for p in paths]
+        roots = [nfc(p) for p in paths if valid_text(p)]  # a root with a bad name is reported by the walk
         exclude = self.exclude | exclusions.paths(self.data_dir)
         files = list(Discovery(paths, data_dir=self.data_dir).walk())
         seen: set[str] = set()

@@ -77,11 +77,14 @@ def test_link_turned_outside_leaves_the_index(tmp_path: Path, src: Path) -> None
 def test_bad_utf8_name_is_one_failed_file_rest_committed(tmp_path: Path, src: Path) -> None:
     shutil.copy2(TXT, os.path.join(src, BAD_NAME))
     shutil.copy2(TXT, src / "dva\nradky.txt")
-    res = cli(tmp_path / "data", "ingest", str(src))
+    bad_folder = os.path.join(tmp_path, BAD_NAME + "-slozka")
+    os.mkdir(bad_folder)
+    res = cli(tmp_path / "data", "ingest", str(src), bad_folder)
     assert res.returncode == 1, res.stdout + res.stderr  # one failed file, not a crash
     assert "Traceback" not in res.stderr
     assert "CHYBA       " + str(src) + "/z\\xe1pis cp1250.txt: název souboru není platné UTF-8" in res.stdout
     assert f"indexováno  {src}/dva\\nradky.txt" in res.stdout  # a newline in a name stays on one line
+    assert "CHYBA       " + str(tmp_path) + "/z\\xe1pis cp1250.txt-slozka: název není platné UTF-8" in res.stdout
     names = {Path(d["path"]).name for d in documents(tmp_path / "data")["documents"]}
     assert names == {"dobry.txt", "dva\nradky.txt"}
     text = cli(tmp_path / "data", "documents").stdout
