@@ -236,8 +236,10 @@ def _cmd_documents(args: argparse.Namespace, data_dir: Path) -> int:
         from scsearch.index.records_json import document_json
 
         out = [document_json(d) for d in docs]
-        print(json.dumps({"documents": out, "total": len(out), **searcher.stats(),
-                          "excluded": [e.to_json() for e in excluded]}, ensure_ascii=False))
+        listing: dict[str, Any] = {"documents": out, "total": len(out), **searcher.stats()}
+        if excluded:  # the operator's view only: the public /api/documents does not list removed files
+            listing["excluded"] = [e.to_json() for e in excluded]
+        print(json.dumps(listing, ensure_ascii=False))
         return EXIT_OK
     from scsearch.textout import print_documents
 
