@@ -4,10 +4,10 @@ The web process never ingests itself. It records a job here and starts
 ``python -m scsearch.ingest.jobworker --data-dir DIR --job ID`` as a separate process (its own
 session, so it outlives a restart of the web server); see ``jobworker``.
 
-    >>> queue = JobQueue(data_dir)                                   # doctest: +SKIP
-    >>> job = queue.enqueue(["/srv/docs"], reason="nahrání", user="admin")
-    >>> queue.start_pending()                                        # spawns the worker
-    >>> queue.get(job.id).state                                      # 'running', later 'done'
+    queue = JobQueue(data_dir)
+    job = queue.enqueue(["/srv/docs"], reason="nahrání", user="admin")
+    queue.start_pending()          # spawns the worker
+    queue.get(job.id).state        # 'running', later 'done'
 
 States: ``queued`` -> ``running`` -> ``done`` | ``failed``; a job marked running whose process is
 dead is turned into ``interrupted`` by ``reconcile()`` (called on every read). Czech labels of the
