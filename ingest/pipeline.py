@@ -31,7 +31,7 @@ from scsearch.index.writer import GenerationWriter
 from scsearch.ingest.worker import ExtractorPool, ExtractOutcome
 from scsearch.models import DocumentMeta, ExtractedDocument
 
-SKIP_NAMES = (".meta.json", ".tmp", ".part", ".lock")
+SKIP_NAMES = (".meta.json", ".sync.json", ".tmp", ".part", ".lock")
 CACHE_VERSION = 1
 
 
@@ -453,10 +453,11 @@ class Pipeline:
     ) -> tuple[int, dict[str, Any]]:
         from scsearch.ingest.metadata import analyze, load_override
         from scsearch.ingest.metadata.entities import entity_token, find_entities
+        from scsearch.ingest.metadata.source import load_context
 
         assert writer is not None
         override = load_override(f)
-        meta: DocumentMeta = analyze(doc, path=key, override=override)
+        meta: DocumentMeta = analyze(doc, path=key, override=override, source=load_context(f))
         if meta.decisions and _has_pdf_twin(f):
             # Zapis.docx beside its export Zapis.pdf: the decisions are listed once, from the PDF (it has pages)
             meta = dataclasses.replace(meta, decisions=())
@@ -509,6 +510,8 @@ class Pipeline:
             "overridden": list(meta.overridden),
             "warnings": list(doc.warnings),
         }
+        if meta.source is not None:
+            entry["source"] = meta.source.to_json()
         return units_count, entry
 
     def _lemmatize(self, texts: list[str], caches: Caches) -> list[AnalysedText]:
@@ -548,11 +551,14 @@ def _has_pdf_twin(path: Path) -> bool:
 
 
 def _sidecar_mtime(path: Path) -> int:
-    """mtime of the metadata override next to a document (0 when there is none)."""
-    try:
-        return Path(f"{path}.meta.json").stat().st_mtime_ns
-    except OSError:
-        return 0
+    """mtime of the metadata override next to a document, plus that of its sync context (0 when none)."""
+    total = 0
+    for suffix in (".meta.json", ".sync.json"):
+        try:
+            total += Path(f"{path}{suffix}").stat().st_mtime_ns
+        except OSError:
+            pass
+    return total
 
 
 def _under(key: str, root: str) -> bool:

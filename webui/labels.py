@@ -34,6 +34,7 @@ DATE_SOURCE_LABELS: dict[str, str] = {
     "filename": "z názvu souboru",
     "properties": "z vlastností souboru",
     "override": "ruční oprava",
+    "page": "ze stránky pracovní skupiny",
 }
 MONTHS = ("ledna", "února", "března", "dubna", "května", "června", "července", "srpna", "září", "října",
           "listopadu", "prosince")
