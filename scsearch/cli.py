@@ -119,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     msub = m.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
     msub.add_parser("status", help="co je nainstalováno a který lemmatizátor je aktivní")
     msub.add_parser("download", help="stáhnout české modely stanza (vyžaduje internet)")
+
+    sy = sub.add_parser("sync", help="stáhnout nové a změněné dokumenty ze stránky pracovní skupiny a zaindexovat je")
+    sy.add_argument("url", help="adresa stránky (http:// nebo https://)")
+    sy.add_argument("--into", help="cílová složka (výchozí <data-dir>/sources/<server>)")
+    sy.add_argument("--json", action="store_true", help="výstup jako JSON")
     return p
 
 
@@ -156,11 +161,14 @@ def _cmd_ingest(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
     from scsearch.index import store
+    from scsearch.ingest.sync.command import sync_remembered
 
     configured = [s for s in str(settings.get("sources")).split(":") if s]
     if not configured:
         gen = store.current_generation(data_dir)
         configured = list(store.read_meta(gen).get("sources", [])) if gen else []
+    synced, sync_failed = sync_remembered(data_dir)  # sites given to `scsearch sync` are synced first
+    configured = list(dict.fromkeys([*configured, *synced]))
     if not configured:
         print("scsearch: chyba: nejsou nastaveny zdrojové složky (SCSEARCH_SOURCES) ani nebyl dříve spuštěn ingest",
               file=sys.stderr)
@@ -169,7 +177,7 @@ def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
     for s in configured:
         if s not in existing:
             print(f"varování: zdrojová složka neexistuje: {s}", file=sys.stderr)
-    return _run_ingest(existing, data_dir, full=args.full, workers=args.workers)
+    return _run_ingest(existing, data_dir, full=args.full, workers=args.workers) or int(sync_failed)
 
 
 def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | None) -> int:
@@ -282,6 +290,12 @@ def _cmd_models(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.ingest.sync.command import cmd_sync
+
+    return cmd_sync(args, data_dir)
+
+
 _COMMANDS = {
     "ingest": _cmd_ingest,
     "reindex": _cmd_reindex,
@@ -290,6 +304,7 @@ _COMMANDS = {
     "decisions": _cmd_decisions,
     "serve": _cmd_serve,
     "models": _cmd_models,
+    "sync": _cmd_sync,
 }
 
 
