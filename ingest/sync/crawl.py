@@ -171,8 +171,13 @@ class CrawlResult:
     root_error: str = ""
 
 
-def crawl(fetcher: Fetcher, start: str, *, depth: int, max_pages: int, staging: Path) -> CrawlResult:
-    """Breadth-first over pages of the start page's host; documents are collected, not downloaded."""
+def crawl(fetcher: Fetcher, start: str, *, depth: int, max_pages: int, staging: Path,
+          known: dict[str, tuple[str, str]] | None = None) -> CrawlResult:
+    """Breadth-first over pages of the start page's host; documents are collected, not downloaded.
+
+    A link without a document extension is fetched to see what it is; ``known`` (URL -> ETag, Last-Modified
+    of documents downloaded before) makes that request conditional, so an unchanged document is not sent."""
+    known = known or {}
     result = CrawlResult()
     host = (urlsplit(start).hostname or "").lower()
     # (url, level, context of the link that led here, the page that linked it)
@@ -184,7 +189,8 @@ def crawl(fetcher: Fetcher, start: str, *, depth: int, max_pages: int, staging: 
         staged = Path(tempfile.mkstemp(dir=staging, prefix=".probe-", suffix=".part")[1])
         try:
             with open(staged, "wb") as sink:
-                fetched = fetcher.get(url, sink)
+                etag, modified = known.get(url, ("", ""))
+                fetched = fetcher.get(url, sink, etag=etag, last_modified=modified)
         except FetchError as exc:
             staged.unlink(missing_ok=True)
             if url == start:
@@ -192,7 +198,7 @@ def crawl(fetcher: Fetcher, start: str, *, depth: int, max_pages: int, staging: 
                 return result
             result.failures.append((url, exc.reason))
             continue
-        if fetched.content_type in DOC_CONTENT_TYPES and parent is not None:
+        if (fetched.content_type in DOC_CONTENT_TYPES or fetched.not_modified) and parent is not None:
             if url in seen_docs:
                 staged.unlink(missing_ok=True)
             else:

@@ -96,7 +96,8 @@ class _Run:
         self.staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=self.into))
         try:
             found = crawl(self.fetcher, self.url, depth=max(0, int(settings.get("sync_depth"))),
-                          max_pages=max(1, int(settings.get("sync_max_pages"))), staging=self.staging)
+                          max_pages=max(1, int(settings.get("sync_max_pages"))), staging=self.staging,
+                          known={u: (d.etag, d.last_modified) for u, d in self.docs.items() if Path(d.path).is_file()})
             if found.root_error:
                 self.emit(SyncOutcome(self.url, "failed", f"stránku nelze načíst: {found.root_error}"))
                 return self.report(error=found.root_error)
