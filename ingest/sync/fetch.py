@@ -45,9 +45,10 @@ class FetchConfig:
 
     @classmethod
     def from_settings(cls) -> FetchConfig:
-        contact = str(settings.get("sync_contact") or "").strip()
-        agent = f"scsearch/{__version__} (synchronizace dokumentů PS pro Smart Cities"
-        agent += f"; kontakt: {contact})" if contact else ")"
+        # header values must be ASCII without control characters
+        contact = "".join(c for c in str(settings.get("sync_contact") or "") if " " <= c <= "~").strip()
+        agent = f"scsearch/{__version__} (document sync for PS pro Smart Cities"
+        agent += f"; contact: {contact})" if contact else ")"
         return cls(
             user_agent=agent,
             delay=max(0.0, float(settings.get("sync_delay"))),
