@@ -16,6 +16,7 @@ from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from scsearch import __version__, errors, settings
 
@@ -228,14 +229,18 @@ def _copy_limited(resp: requests.Response, sink: IO[bytes], limit: int, total_ti
     deadline = time.monotonic() + total_timeout
     size = 0
     try:
-        for chunk in resp.iter_content(CHUNK):
+        while True:
+            # read1: whatever has arrived (a trickling server cannot hold a chunk back past the deadline)
+            chunk = resp.raw.read1(CHUNK, decode_content=True)
+            if not chunk:
+                break
             size += len(chunk)
             if size > limit:
                 raise FetchError(f"soubor je větší než limit {_mb(limit)} MB, stahování přerušeno")
             if time.monotonic() > deadline:
                 raise FetchError(f"stahování trvalo déle než {total_timeout:g} s, přerušeno")
             sink.write(chunk)
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         raise FetchError(f"spojení přerušeno během stahování ({type(exc).__name__})") from None
     return size
 
