@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from requests.utils import requote_uri
 
-from scsearch.ingest.sync.fetch import Fetched, FetchError, Fetcher
+from scsearch.ingest.sync.fetch import Fetched, Fetcher, FetchError
 from scsearch.ingest.sync.pagectx import LinkContext, link_context, next_meeting
 
 DOC_EXTENSIONS = {"pdf", "docx", "pptx", "xlsx", "odt", "ods", "odp", "doc", "xls", "ppt"}

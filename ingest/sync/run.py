@@ -20,7 +20,7 @@ from scsearch import errors, settings
 from scsearch.ingest.metadata.source import load_context, sidecar_path, write_context
 from scsearch.ingest.sync import state
 from scsearch.ingest.sync.crawl import DOC_CONTENT_TYPES, DOC_EXTENSIONS, FoundDocument, crawl, extension
-from scsearch.ingest.sync.fetch import FetchConfig, Fetched, FetchError, Fetcher
+from scsearch.ingest.sync.fetch import FetchConfig, Fetched, Fetcher, FetchError
 from scsearch.ingest.sync.files import UnsafePath, content_problem, local_path, sha256_of
 from scsearch.models import SourceContext
 
