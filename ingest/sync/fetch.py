@@ -118,7 +118,7 @@ class Fetcher:
             return None
         with resp:
             if resp.status_code in (401, 403):
-                parser.disallow_all = True
+                parser.parse(["User-agent: *", "Disallow: /"])  # as urllib.robotparser.read() does
                 return parser
             if resp.status_code != 200:
                 return None
