@@ -310,3 +310,26 @@ def test_page_context_and_safe_names(tmp_path: Path) -> None:
     path = local_path(tmp_path, "http://h/%2e%2e/%2e%2e/.skryty/..%2fx/a%20b.pdf?id=1", "pdf")
     assert path.is_relative_to(tmp_path) and path.name.startswith("a_b-") and path.suffix == ".pdf"
     assert ".." not in path.parts and not any(p.startswith(".") for p in path.relative_to(tmp_path).parts)
+
+
+def test_admin_synchronizovat_button_runs_a_job_with_progress_and_audit(
+        tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_admin import job_id_of, login, make_app, wait_for_job
+
+    for key, value in ENV.items():
+        monkeypatch.setenv(key, value)  # the job's worker process inherits them
+    client = make_app(tmp_path).test_client()
+    token = login(client)
+    assert "Synchronizovat" in client.get("/admin/").text
+    bad = client.post("/admin/synchronizovat", data={"csrf_token": token, "url": "ftp://x/"})
+    assert bad.status_code == 302 and "/admin/" in bad.headers["Location"]
+    url = site.base + "/ps-sc/"
+    job = wait_for_job(client, job_id_of(client.post("/admin/synchronizovat", data={"csrf_token": token, "url": url})))
+    assert job["job"]["state"] == "done", job["job"]
+    lines = {(f["path"], f["status"]) for f in job["files"]}
+    assert (site.base + "/soubory/plan.pdf", "downloaded") in lines
+    assert job["job"]["indexed"] == 7 and "Synchronizace" in job["job"]["error"]
+    assert any(f["status_label"] == "staženo z webu" for f in job["files"])
+    audit = client.get("/admin/audit").text
+    assert "spuštění synchronizace webu" in audit and "výsledek synchronizace webu" in audit
+    assert url in client.get("/admin/").text  # the form offers the remembered site
