@@ -192,6 +192,9 @@ def test_group_page_sync_resync_changes_and_failed_start(tmp_path: Path, site: S
     assert any(Path(h["path"]).name == "plan.pdf" for h in search(data, "plán činností"))  # still searchable
     page = client.get(f"/dokument/{docs['plan.pdf']['doc_id']}").text
     assert "odstraněno z webu" in page and site.base + "/soubory/plan.pdf" in page
+    results = client.get("/", query_string={"q": "plán činností"}).text.replace("\xa0", " ")
+    today = dt.date.today()
+    assert f"odstraněno z webu {today.day}. {today.month}. {today.year}" in results
 
     # the start page fails: exit 1, nothing withdrawn, the index as it was
     site.routes["/ps-sc/"] = Route(b"busy", "text/plain", status=503)
@@ -333,3 +336,18 @@ def test_admin_synchronizovat_button_runs_a_job_with_progress_and_audit(
     audit = client.get("/admin/audit").text
     assert "spuštění synchronizace webu" in audit and "výsledek synchronizace webu" in audit
     assert url in client.get("/admin/").text  # the form offers the remembered site
+
+
+def test_page_context_ranks_below_text_and_administrator() -> None:
+    from scsearch.ingest.metadata import analyze
+    from scsearch.models import UNIT_SLIDE, ExtractedDocument, Page, SourceContext
+
+    source = SourceContext("http://h/p.pptx", meeting=5, meeting_date=dt.date(2017, 5, 31))
+    undated = ExtractedDocument("p.pptx", "pptx", (Page(1, "Zelené střechy ve městě", kind=UNIT_SLIDE),),
+                                properties={"created": "2013-01-27T09:14:16"})
+    meta = analyze(undated, path="prezentace.pptx", source=source)
+    assert (meta.date, meta.date_source, meta.meeting_number, meta.source) == (dt.date(2017, 5, 31), "page", 5, source)
+    admin = analyze(undated, path="prezentace.pptx", source=source, override={"date": "2017-06-01"})
+    assert (admin.date, admin.date_source) == (dt.date(2017, 6, 1), "override")
+    dated = ExtractedDocument("z.pdf", "pdf", (Page(1, "Zápis z jednání konaného dne 5. 4. 2017"),))
+    assert analyze(dated, path="z.pdf", source=source).date == dt.date(2017, 4, 5)
