@@ -60,11 +60,3 @@ def content_problem(head: bytes, ext: str, content_type: str) -> str:
     if magic and not head.startswith(magic):
         return f"obsah neodpovídá formátu {ext.upper()} (Content-Type {content_type or 'neuveden'})"
     return ""
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

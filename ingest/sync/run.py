@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 
 from scsearch import errors, settings
 from scsearch.ingest.metadata.source import load_context, sidecar_path, write_context
+from scsearch.ingest.pipeline import sha256_file
 from scsearch.ingest.sync import state
 from scsearch.ingest.sync.crawl import DOC_CONTENT_TYPES, DOC_EXTENSIONS, FoundDocument, crawl, extension
 from scsearch.ingest.sync.fetch import FetchConfig, Fetched, Fetcher, FetchError
-from scsearch.ingest.sync.files import UnsafePath, content_problem, local_path, sha256_of
+from scsearch.ingest.sync.files import UnsafePath, content_problem, local_path
 from scsearch.models import SourceContext
 
 STAGING = ".scsearch-sync"  # hidden: the pipeline's walk skips it
@@ -155,7 +156,7 @@ class _Run:
             target = Path(old.path) if old is not None else local_path(self.into, doc.url, ext)
         except UnsafePath:
             return SyncOutcome(doc.url, "failed", "adresa odkazu nevede k bezpečnému názvu souboru")
-        sha = sha256_of(staged)
+        sha = sha256_file(staged)
         if old is not None and sha == old.sha256 and target.is_file():
             self._record(doc, old, target, fetched, downloaded=False, sha=sha)
             return SyncOutcome(doc.url, "unchanged", path=str(target))
