@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from scsearch.errors import UsageError
 from scsearch.ingest.jobs import STATE_LABELS
-from scsearch.ingest.sync.run import check_url
 from scsearch.ingest.sync.state import sites as sync_sites
 from scsearch.models import DOC_TYPES, MINISTRIES
 from scsearch.webui.admin import bp, overrides, security
@@ -209,6 +208,8 @@ def reindex() -> BaseResponse:
 
 @bp.route("/synchronizovat", methods=["POST"], endpoint="sync")
 def sync() -> BaseResponse:
+    from scsearch.ingest.sync.run import check_url  # the HTTP client and pipeline load only when used
+
     try:
         url = check_url(request.form.get("url", ""))
     except UsageError as exc:
