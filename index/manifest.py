@@ -43,6 +43,7 @@ class ManifestEntry:
     decisions: int = 0
     overridden: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    source: dict[str, Any] | None = None  # the web page's context of a synced file (SourceContext.to_json)
 
     @property
     def indexed(self) -> bool:

@@ -25,6 +25,7 @@ def document_json(d: dict[str, Any]) -> dict[str, Any]:
         "needs_ocr_pages": d.get("needs_ocr_pages", 0),
         "decisions": d.get("decisions", 0),
         "overridden": d.get("overridden", []),
+        "source": d.get("source"),
     }
 
 

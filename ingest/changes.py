@@ -16,11 +16,14 @@ from scsearch.ingest.discover import nfc
 
 
 def sidecar_mtime(path: Path) -> int:
-    """mtime of the metadata override next to a document (0 when there is none)."""
-    try:
-        return Path(f"{path}.meta.json").stat().st_mtime_ns
-    except OSError:
-        return 0
+    """mtime of the metadata override next to a document plus that of its sync context (0 when none)."""
+    total = 0
+    for suffix in (".meta.json", ".sync.json"):
+        try:
+            total += Path(f"{path}{suffix}").stat().st_mtime_ns
+        except OSError:
+            pass
+    return total
 
 
 def matches(key: str, path: Path, names: Collection[str]) -> bool:

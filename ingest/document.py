@@ -32,10 +32,11 @@ def index_document(
 ) -> tuple[int, ManifestEntry]:
     """Replace the document ``key`` in ``writer``; returns its unit count and manifest entry."""
     from scsearch.ingest.metadata import analyze, load_override
+    from scsearch.ingest.metadata.source import load_context
     from scsearch.language.entities import entity_token, find_entities
 
     override = load_override(f)
-    meta: DocumentMeta = analyze(doc, path=key, override=override)
+    meta: DocumentMeta = analyze(doc, path=key, override=override, source=load_context(f))
     if meta.decisions and _has_pdf_twin(f):
         # Zapis.docx beside its export Zapis.pdf: the decisions are listed once, from the PDF (it has pages)
         meta = dataclasses.replace(meta, decisions=())
@@ -87,6 +88,7 @@ def index_document(
         decisions=len(meta.decisions),
         overridden=tuple(meta.overridden),
         warnings=tuple(doc.warnings),
+        source=meta.source.to_json() if meta.source is not None else None,
     )
     return units_count, entry
 

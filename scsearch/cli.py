@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("file", help="archiv vytvořený scsearch backup")
     for cmd in (bk, rs):  # --data-dir also after the command name
         cmd.add_argument("--data-dir", default=argparse.SUPPRESS, help="datový adresář")
+    sy = sub.add_parser("sync", help="stáhnout nové a změněné dokumenty ze stránky pracovní skupiny a zaindexovat je")
+    sy.add_argument("url", help="adresa stránky (http:// nebo https://)")
+    sy.add_argument("--into", help="cílová složka (výchozí <data-dir>/sources/<server>)")
+    sy.add_argument("--json", action="store_true", help="výstup jako JSON")
     return p
 
 
@@ -153,8 +157,11 @@ def _cmd_ingest(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
     from scsearch.ingest import sources
+    from scsearch.ingest.sync.command import sync_remembered
 
     configured = sources.configured() or sources.recorded(data_dir)
+    synced, sync_failed = sync_remembered(data_dir)  # sites given to `scsearch sync` are synced first
+    configured = list(dict.fromkeys([*configured, *synced]))
     if not configured:
         print("scsearch: chyba: nejsou nastaveny zdrojové složky (SCSEARCH_SOURCES) ani nebyl dříve spuštěn ingest",
               file=sys.stderr)
@@ -163,7 +170,7 @@ def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
     for s in configured:
         if s not in existing:
             print(f"varování: zdrojová složka neexistuje: {s}", file=sys.stderr)
-    return _run_ingest(existing, data_dir, full=args.full, workers=args.workers)
+    return _run_ingest(existing, data_dir, full=args.full, workers=args.workers) or int(sync_failed)
 
 
 def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | None) -> int:
@@ -307,6 +314,10 @@ def _cmd_restore(args: argparse.Namespace, data_dir: Path) -> int:
     from scsearch.backup import restore_main
 
     return restore_main(Path(args.file), data_dir)
+def _cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.ingest.sync.command import cmd_sync
+
+    return cmd_sync(args, data_dir)
 
 
 _COMMANDS = {
@@ -320,6 +331,7 @@ _COMMANDS = {
     "doctor": _cmd_doctor,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
+    "sync": _cmd_sync,
 }
 
 

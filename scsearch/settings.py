@@ -37,6 +37,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("upload_max_mb", 50, "SCSEARCH_UPLOAD_MAX_MB", "Nejvyšší velikost nahrávaného souboru v MB."),
     Setting("metrics", "on", "SCSEARCH_METRICS", "Metriky Prometheus na /metrics: on | off (off = 404)."),
     Setting("log_format", "text", "SCSEARCH_LOG_FORMAT", "Formát logu serveru: text | json (JSON řádky pro sběrače logů)."),
+    Setting("sync_depth", 2, "SCSEARCH_SYNC_DEPTH", "Synchronizace: do jaké hloubky sledovat odkazy na stejném webu (0 = jen zadaná stránka)."),
+    Setting("sync_delay", 1.0, "SCSEARCH_SYNC_DELAY", "Synchronizace: pauza mezi dvěma požadavky na stejný server v sekundách."),
+    Setting("sync_max_mb", 100, "SCSEARCH_SYNC_MAX_MB", "Synchronizace: nejvyšší velikost staženého souboru v MB (větší se přeruší)."),
+    Setting("sync_contact", "", "SCSEARCH_SYNC_CONTACT", "Synchronizace: kontakt (e-mail nebo URL) v hlavičce User-Agent."),
+    Setting("sync_timeout", 30, "SCSEARCH_SYNC_TIMEOUT", "Synchronizace: časový limit spojení a čtení v sekundách."),
+    Setting("sync_file_timeout", 300, "SCSEARCH_SYNC_FILE_TIMEOUT", "Synchronizace: nejdelší čas stahování jednoho souboru v sekundách."),
+    Setting("sync_retries", 3, "SCSEARCH_SYNC_RETRIES", "Synchronizace: počet opakování při chybě serveru 5xx nebo spojení."),
+    Setting("sync_backoff", 2.0, "SCSEARCH_SYNC_BACKOFF", "Synchronizace: první čekání před opakováním v sekundách (pak dvojnásobné)."),
+    Setting("sync_max_pages", 200, "SCSEARCH_SYNC_MAX_PAGES", "Synchronizace: nejvýše kolik stránek HTML projít při jedné synchronizaci."),
     Setting("keep_generations", 2, "SCSEARCH_KEEP_GENERATIONS", "Kolik starších generací indexu ponechat."),
     Setting("trusted_proxies", 0, "SCSEARCH_TRUSTED_PROXIES", "Počet důvěryhodných reverzních proxy před serverem, jejichž X-Forwarded-For/-Proto se použije pro adresu klienta (0 = hlavičky se ignorují)."),
 )
@@ -54,6 +63,11 @@ def get(name: str, override: Any = None) -> Any:
         return setting.default
     if isinstance(setting.default, bool):
         return raw.lower() in ("1", "true", "yes", "on")
+    if isinstance(setting.default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            return setting.default
     if isinstance(setting.default, int):
         try:
             return int(raw)

@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "metadata": "úprava metadat",
     "remove": "odebrání dokumentu",
     "restore": "vrácení dokumentu",
+    "sync": "spuštění synchronizace webu",
+    "sync_done": "výsledek synchronizace webu",
 }
 
 _SCHEMA = """
