@@ -10,6 +10,7 @@ so a renamed or moved file costs nothing to re-index.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import fnmatch
 import hashlib
 import json
@@ -185,6 +186,7 @@ class Pipeline:
         self.full = full
         self.progress = progress
         self._lemmatizer = lemmatizer
+        self._previous: dict[str, dict[str, Any]] = {}
         self.workers = workers or max(1, min(2, os.cpu_count() or 1))
         self.options = {
             "ocr": settings.get("ocr", ocr),
@@ -240,6 +242,7 @@ class Pipeline:
         current = store.current_generation(self.data_dir)
         old_manifest = {} if self.full else store.read_manifest(current)
         manifest: dict[str, dict[str, Any]] = {k: dict(v) for k, v in store.read_manifest(current).items()}
+        self._previous = dict(manifest)  # for the first-indexed / last-changed times, even on --full
         if self.full:
             manifest = {}
         caches = Caches(self.data_dir)
@@ -425,7 +428,7 @@ class Pipeline:
                 manifest[key] = {"status": "failed", "sha256": sha, "reason": reason, "doc_id": doc_id_for(key)}
                 self._emit(FileResult(key, "failed", reason), report, done, total)
                 continue
-            manifest[key] = entry
+            manifest[key] = stamp_times(entry, self._previous.get(key))
             report.pages += units
             self._emit(
                 FileResult(key, "indexed", units=units, method=outcome.doc.method,
@@ -535,6 +538,17 @@ class Pipeline:
                 lems.extend(lem or tok for lem, (_, _, tok) in zip(sent_lemmas, s, strict=True))
             out.append(AnalysedText(text=text, tokens=tuple(toks), lemmas=tuple(lems)))
         return out
+
+
+def stamp_times(entry: dict[str, Any], prior: dict[str, Any] | None) -> dict[str, Any]:
+    """Add ``indexed_at`` (when the path was first indexed) and ``changed_at`` (when its content last
+    changed; a new metadata sidecar alone is no change), both ISO 8601 UTC, kept from ``prior``."""
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    prior = prior or {}
+    same = prior.get("status") == "indexed" and prior.get("sha256") == entry.get("sha256")
+    entry["indexed_at"] = prior.get("indexed_at") or now
+    entry["changed_at"] = (prior.get("changed_at") if same else None) or now
+    return entry
 
 
 def _unreadable(key: str, exc: OSError) -> FileResult:

@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--meeting", type=_meeting, action="append", default=[], help="číslo jednání (lze opakovat)")
     s.add_argument("--sort", choices=("relevance", "date", "date_asc"), default="relevance")
     s.add_argument("--group", action="store_true", help="seskupit podle dokumentů")
+    s.add_argument("--csv", action="store_true", help="výstup jako CSV (UTF-8 s BOM)")
 
     d = sub.add_parser("documents", help="seznam zaindexovaných dokumentů")
     d.add_argument("--json", action="store_true")
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     dec.add_argument("--deadline-from", dest="deadline_from", type=_date, help="termín splnění od (RRRR-MM-DD)")
     dec.add_argument("--deadline-to", dest="deadline_to", type=_date, help="termín splnění do (RRRR-MM-DD)")
     dec.add_argument("--query", default="", help="hledat jen v usneseních a úkolech")
+    dec.add_argument("--csv", action="store_true", help="výstup jako CSV (UTF-8 s BOM)")
 
     sv = sub.add_parser("serve", help="spustit webové rozhraní")
     sv.add_argument("--host", default="127.0.0.1")
@@ -119,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     msub = m.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
     msub.add_parser("status", help="co je nainstalováno a který lemmatizátor je aktivní")
     msub.add_parser("download", help="stáhnout české modely stanza (vyžaduje internet)")
+
+    from scsearch.alerts import cli as alerts_cli
+
+    alerts_cli.add_parser(sub, ministry=_ministry, doc_type=_doc_type, date=_date, meeting=_meeting)
     return p
 
 
@@ -180,6 +186,9 @@ def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | 
     pipeline = Pipeline(data_dir, full=full, progress=printer.file_done, workers=workers)
     report = pipeline.run(paths)
     printer.finish(report)
+    from scsearch.alerts.cli import after_ingest
+
+    after_ingest(data_dir)
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
@@ -213,6 +222,8 @@ def _cmd_search(args: argparse.Namespace, data_dir: Path) -> int:
     req = _request_from(args, args.query, args.types)
     searcher = Searcher(data_dir)
     resp = searcher.search(req)
+    if args.csv:
+        return _print_csv("search", resp, searcher, args.query)
     if args.json:
         print(json.dumps(resp.to_json(), ensure_ascii=False))
         return EXIT_OK
@@ -244,7 +255,10 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
 
     args.limit, args.sort = 1000, "date"
     req = _request_from(args, args.query, ["decision"])
-    resp = Searcher(data_dir).search(req)
+    searcher = Searcher(data_dir)
+    resp = searcher.search(req)
+    if args.csv:
+        return _print_csv("decisions", resp, searcher, args.query)
     if args.json:
         from scsearch.index.records_json import decision_json
 
@@ -254,6 +268,14 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
     from scsearch.textout import print_decisions
 
     print_decisions(resp)
+    return EXIT_OK
+
+
+def _print_csv(what: str, resp: Any, searcher: Any, q: str) -> int:
+    from scsearch import exports, urls
+
+    rows = exports.rows_for(resp.hits, searcher.documents(), q, urls.base_url())
+    sys.stdout.write(exports.search_csv(rows) if what == "search" else exports.decisions_csv(rows))
     return EXIT_OK
 
 
@@ -282,6 +304,12 @@ def _cmd_models(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _cmd_alerts(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.alerts.cli import command
+
+    return command(args, data_dir)
+
+
 _COMMANDS = {
     "ingest": _cmd_ingest,
     "reindex": _cmd_reindex,
@@ -290,6 +318,7 @@ _COMMANDS = {
     "decisions": _cmd_decisions,
     "serve": _cmd_serve,
     "models": _cmd_models,
+    "alerts": _cmd_alerts,
 }
 
 

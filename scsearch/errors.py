@@ -74,3 +74,15 @@ class IndexLocked(IndexError_):
 
 class IndexMismatch(IndexError_):
     """The index was built by another schema version or lemmatiser."""
+
+
+class MailError(ScsearchError):
+    """An e-mail could not be handed to the SMTP server (Czech reason in the message)."""
+
+
+class BadAddress(ScsearchError):
+    """An e-mail address that is not valid (Czech reason in the message)."""
+
+
+class MailUncertain(MailError):
+    """The connection broke while the server was taking the message: it may have been delivered."""
