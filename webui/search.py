@@ -14,6 +14,7 @@ from flask import Blueprint, render_template, request
 from scsearch.index.types import SearchResponse
 from scsearch.models import DOC_TYPES
 from scsearch.webui.facets import Facet, build_facet, state_args, url_for_state, with_changes
+from scsearch.webui.feeds import subscribe_context
 from scsearch.webui.labels import date_label
 from scsearch.webui.links import hit_links
 from scsearch.webui.params import UI_PAGE_SIZE, SearchParams, parse_search_args
@@ -144,5 +145,6 @@ def index() -> str:
         clear_deadline_url=with_changes(p, deadline_from=None, deadline_to=None),
         clear_all_url=with_changes(p, ministry=None, type_=None, year=None, meeting=None, from_=None, to=None,
                                    deadline_from=None, deadline_to=None),
+        **subscribe_context(p),
     )
     return render_template("search/index.html", **ctx)
