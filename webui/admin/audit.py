@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "metadata": "úprava metadat",
     "remove": "odebrání dokumentu",
     "restore": "vrácení dokumentu",
+    "alert_remove": "odstranění odběru upozornění",
 }
 
 _SCHEMA = """
