@@ -33,7 +33,7 @@ def _date(value: str) -> dt.date:
 
 
 def _ministry(value: str) -> str:
-    from scsearch.ingest.metadata.entities import normalize_ministry
+    from scsearch.language.entities import normalize_ministry
 
     code = normalize_ministry(value)
     if code is None:
@@ -289,7 +289,7 @@ def _cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_models(args: argparse.Namespace, data_dir: Path) -> int:
-    from scsearch.ingest.lemmatize import models_download, models_status
+    from scsearch.language.lemmatize import models_download, models_status
 
     stanza_dir = settings.get("stanza_dir") or None
     if args.models_command == "status":

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from werkzeug.datastructures import MultiDict
 
 from scsearch.index.types import SearchRequest
-from scsearch.ingest.metadata.entities import normalize_ministry
+from scsearch.language.entities import normalize_ministry
 from scsearch.models import DECISION_TYPE, DOC_TYPES
 
 SORTS = ("relevance", "date", "date_asc")
