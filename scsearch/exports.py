@@ -45,7 +45,7 @@ def one_line(text: str) -> str:
 
 def issuer(doc: Mapping[str, Any] | None) -> str:
     """Full names of the ministries that authored a document (manifest ``authors``), else the group."""
-    from scsearch.ingest.metadata.entities import BY_CODE
+    from scsearch.language.entities import BY_CODE
 
     names = []
     for code in (doc or {}).get("authors") or ():

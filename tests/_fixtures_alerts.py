@@ -94,8 +94,8 @@ def write_docs(folder: Path, docs: dict[str, str]) -> None:
 
 
 def ingest(data_dir: Path, folder: Path) -> None:
-    from scsearch.ingest.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     report = Pipeline(data_dir, lemmatizer=get_lemmatizer("simplemma"), workers=1).run([str(folder)])
     assert not report.failed, [(r.path, r.reason) for r in report.failed]

@@ -301,3 +301,10 @@ def test_admin_lists_subscriptions(site: tuple[Path, Path]) -> None:
     client.post("/admin/prihlaseni", data={"password": "heslo123", "csrf_token": token})
     page = client.get("/admin/odbery").get_data(as_text=True)
     assert "y@example.cz" in page and "„elektromobilita“" in page
+
+
+def test_subscriptions_live_in_the_admin_database() -> None:
+    from scsearch.alerts import store
+    from scsearch.ingest import jobs
+
+    assert store.DB_NAME == jobs.DB_NAME

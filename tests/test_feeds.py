@@ -94,8 +94,8 @@ def test_manifest_times_and_feed_order_by_indexing_time(tmp_path: Path, monkeypa
     assert changed["changed_at"] > changed["indexed_at"]
     assert after[str(docs / "stary_00.txt")] == old  # unchanged: the same times
 
-    from scsearch.ingest.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     Pipeline(data, lemmatizer=get_lemmatizer("simplemma"), workers=1, full=True).run([str(docs)])
     rebuilt = store.read_manifest(store.current_generation(data))

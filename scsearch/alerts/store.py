@@ -1,6 +1,6 @@
 """Subscriptions, seen documents, the outbox of digests and rate counters, in ``DATA_DIR/admin.sqlite``.
 
-The tables live in the administration's database (``ingest.jobs.DB_NAME``), so a backup of that file
+The tables live in the administration's database (``DB_NAME``, the file of ``ingest.jobs``), so a backup of that file
 holds the subscriptions too. States of a subscription: ``pending`` (waiting for the confirmation
 link) -> ``active`` -> ``unsubscribed``. States of an outbox message: ``pending`` -> ``sending`` ->
 ``sent``; a failed send goes back to ``pending`` (retried at the next run); a message left
@@ -21,8 +21,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from scsearch.ingest.jobs import DB_NAME
-from scsearch.ingest.jobs import pid_alive as _pid_alive
+from scsearch.index.store import pid_alive
+
+# The administration's database (``ingest.jobs.DB_NAME``; a test checks they agree): the jobs import this
+# package to send alerts after a re-index, so it cannot import them back.
+DB_NAME = "admin.sqlite"
 
 SUB_STATES = ("pending", "active", "unsubscribed")
 SUB_STATE_LABELS = {"pending": "čeká na potvrzení", "active": "aktivní", "unsubscribed": "odhlášen"}
@@ -257,7 +260,7 @@ class AlertStore:
         out = []
         with self.transaction() as c:
             for row in c.execute("SELECT * FROM alert_outbox WHERE state = 'sending'").fetchall():
-                if not _pid_alive(row["pid"]):
+                if not row["pid"] or not pid_alive(int(row["pid"])):
                     c.execute("UPDATE alert_outbox SET state = 'uncertain', last_error = ? WHERE id = ?",
                               ("proces skončil během odesílání; zpráva možná odešla, znovu se neposílá", row["id"]))
                     out.append(_message(row))
