@@ -308,3 +308,15 @@ def test_subscriptions_live_in_the_admin_database() -> None:
     from scsearch.ingest import jobs
 
     assert store.DB_NAME == jobs.DB_NAME
+
+
+def test_ingest_sends_the_alerts(smtp: SmtpServer, site: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    from scsearch.cli import main
+
+    data, docs = site
+    main(["--data-dir", str(data), "alerts", "add", "--email", "a@example.cz", "elektromobilita"])
+    assert main(["--data-dir", str(data), "alerts", "run"]) == 0  # primes
+    write_docs(docs, {"z_ingestu.txt": "Z ingestu\n\nElektromobilita a nabíjení v obcích.\n"})
+    assert main(["--data-dir", str(data), "ingest", str(docs), "--workers", "1"]) == 0
+    assert "odesláno 1 e-mailů" in capsys.readouterr().out
+    assert len(smtp.messages) == 1 and "Z ingestu" in _text(smtp.messages[0])
