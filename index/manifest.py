@@ -44,6 +44,8 @@ class ManifestEntry:
     overridden: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     source: dict[str, Any] | None = None  # the web page's context of a synced file (SourceContext.to_json)
+    indexed_at: str = ""  # ISO 8601 UTC: when the path was first indexed
+    changed_at: str = ""  # ISO 8601 UTC: when its content last changed
 
     @property
     def indexed(self) -> bool:

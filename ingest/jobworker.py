@@ -130,6 +130,9 @@ def worker(data_dir: Path, job_id: int) -> int:
             state, error, generation = "failed", f"{type(exc).__name__}: {exc}"[:500], None
         current = _finish_and_claim(conn, job.id, state, error, generation)
     conn.close()
+    from scsearch.alerts.cli import after_ingest  # e-mail alerts for what the jobs indexed
+
+    after_ingest(data_dir)
     return 0
 
 

@@ -48,6 +48,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync_max_pages", 200, "SCSEARCH_SYNC_MAX_PAGES", "Synchronizace: nejvýše kolik stránek HTML projít při jedné synchronizaci."),
     Setting("keep_generations", 2, "SCSEARCH_KEEP_GENERATIONS", "Kolik starších generací indexu ponechat."),
     Setting("trusted_proxies", 0, "SCSEARCH_TRUSTED_PROXIES", "Počet důvěryhodných reverzních proxy před serverem, jejichž X-Forwarded-For/-Proto se použije pro adresu klienta (0 = hlavičky se ignorují)."),
+    Setting("base_url", "", "SCSEARCH_BASE_URL", "Veřejná adresa webu (např. https://hledani.example.cz) pro odkazy v e-mailech, kanálech Atom a exportech z příkazové řádky; prázdné = adresa z požadavku (web), relativní odkazy (CLI)."),
+    Setting("smtp_host", "", "SCSEARCH_SMTP_HOST", "Server SMTP pro e-mailová upozornění; prázdné = upozornění vypnuta."),
+    Setting("smtp_port", 587, "SCSEARCH_SMTP_PORT", "Port serveru SMTP."),
+    Setting("smtp_user", "", "SCSEARCH_SMTP_USER", "Uživatel pro přihlášení k serveru SMTP (prázdné = bez přihlášení)."),
+    Setting("smtp_password", "", "SCSEARCH_SMTP_PASSWORD", "Heslo k serveru SMTP."),
+    Setting("smtp_starttls", True, "SCSEARCH_SMTP_STARTTLS", "Šifrovat spojení se serverem SMTP příkazem STARTTLS (true/false)."),
+    Setting("smtp_from", "", "SCSEARCH_SMTP_FROM", "Adresa odesílatele upozornění (From); bez ní jsou upozornění vypnuta."),
+    Setting("smtp_timeout", 30, "SCSEARCH_SMTP_TIMEOUT", "Nejdelší čekání na server SMTP v sekundách."),
+    Setting("alerts_limit_address", 3, "SCSEARCH_ALERTS_LIMIT_ADDRESS", "Kolik žádostí o odběr smí přijít na jednu e-mailovou adresu za 24 hodin."),
+    Setting("alerts_limit_ip", 10, "SCSEARCH_ALERTS_LIMIT_IP", "Kolik žádostí o odběr smí poslat jedna IP adresa za hodinu."),
+    Setting("alerts_max_per_address", 20, "SCSEARCH_ALERTS_MAX_PER_ADDRESS", "Nejvyšší počet odběrů jedné e-mailové adresy."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -18,7 +18,8 @@ from scsearch import settings
 
 # Blueprint modules in registration order; optional ones are skipped when absent.
 BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.search", "scsearch.webui.documents", "scsearch.webui.api", "scsearch.webui.help",
-                              "scsearch.webui.health")
+                              "scsearch.webui.health", "scsearch.webui.exports", "scsearch.webui.feeds",
+                              "scsearch.webui.alerts")
 OPTIONAL_BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.admin",)
 
 

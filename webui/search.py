@@ -16,6 +16,7 @@ from scsearch.index.types import SearchResponse
 from scsearch.ingest.sync.state import next_meeting as next_meeting_date
 from scsearch.models import DOC_TYPES
 from scsearch.webui.facets import Facet, build_facet, state_args, url_for_state, with_changes
+from scsearch.webui.feeds import subscribe_context
 from scsearch.webui.labels import date_label
 from scsearch.webui.links import hit_links
 from scsearch.webui.observability import count_search
@@ -149,5 +150,6 @@ def index() -> str:
         clear_deadline_url=with_changes(p, deadline_from=None, deadline_to=None),
         clear_all_url=with_changes(p, ministry=None, type_=None, year=None, meeting=None, from_=None, to=None,
                                    deadline_from=None, deadline_to=None),
+        **subscribe_context(p),
     )
     return render_template("search/index.html", **ctx)

@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "restore": "vrácení dokumentu",
     "sync": "spuštění synchronizace webu",
     "sync_done": "výsledek synchronizace webu",
+    "alert_remove": "odstranění odběru upozornění",
 }
 
 _SCHEMA = """
