@@ -26,6 +26,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sources", "", "SCSEARCH_SOURCES", "Zdrojové složky pro `scsearch reindex`, oddělené ':' (výchozí: složky dříve zadané v ingest)."),
     Setting("lemmatizer", "auto", "SCSEARCH_LEMMATIZER", "Lemmatizátor: auto | stanza | simplemma."),
     Setting("stanza_dir", "", "SCSEARCH_STANZA_DIR", "Adresář s modely stanza (výchozí: stanza_resources stanzy)."),
+    Setting("pdf_text", "auto", "SCSEARCH_PDF_TEXT", "Čtení textu PDF: auto (pypdfium2; pdfplumber pro stránky s tabulkami, otočené a s chybnými fonty) | pdfplumber (vždy, referenční a pomalejší)."),
     Setting("ocr", "auto", "SCSEARCH_OCR", "OCR naskenovaných stránek: auto | off."),
     Setting("ocr_timeout", 60, "SCSEARCH_OCR_TIMEOUT", "Nejdelší čas OCR jedné stránky v sekundách."),
     Setting("max_pages", 2000, "SCSEARCH_MAX_PAGES", "Nejvyšší počet stran jednoho souboru."),
