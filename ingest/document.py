@@ -9,12 +9,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scsearch.index.analysis import index_token, sentences
+from scsearch.index.analysis import index_token
 from scsearch.index.manifest import ManifestEntry
 from scsearch.index.records import AnalysedText, build_records, doc_id_for
 from scsearch.index.writer import GenerationWriter
 from scsearch.ingest.cache import Caches
 from scsearch.ingest.changes import sidecar_mtime
+from scsearch.language.sentences import word_sentences
 from scsearch.models import DocumentMeta, ExtractedDocument
 
 
@@ -95,7 +96,7 @@ def index_document(
 
 def lemmatize(lemmatizer: Any, texts: list[str], caches: Caches) -> list[AnalysedText]:
     """Tokens and lemmas of each text (lemmas cached by the texts and the lemmatiser)."""
-    sents_per_text = [sentences(t) for t in texts]
+    sents_per_text = [word_sentences(t) for t in texts]
     key = hashlib.sha256(
         (lemmatizer.ident + "\x00" + "\x01".join(texts)).encode("utf-8", "surrogatepass")
     ).hexdigest()
