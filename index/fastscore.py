@@ -162,6 +162,10 @@ class FastScorer:
     def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
 
+    def term_bytes(self, q: Q.Term) -> bytes | None:
+        """The indexed bytes of a term query's text (None for an unknown field or an invalid value)."""
+        return self._term_btext(q)
+
     def _term_btext(self, q: Q.Term) -> bytes | None:
         if q.fieldname not in self._schema:
             return None

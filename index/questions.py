@@ -1,0 +1,31 @@
+"""Questions: which words of a question must not decide the ranking.
+
+People ask ("Kolik dostala Charita na pečovatelskou službu?", "od kdy platí řízený přístup k datům").
+Question words, particles and function words are stop words already (``index/data/stopwords_cs.txt``);
+in a question the light verbs that carry the question rather than its subject (*dostat, mít, platit,
+stát, činit …*) are not required either, so the page holding the answer — which rarely repeats the
+verb of the question — is not outranked by pages that merely contain it.
+"""
+
+from __future__ import annotations
+
+from scsearch.ingest.tokenize import fold
+
+QUESTION_WORDS = frozenset(
+    "kdo co kdy kde kam odkud kudy proc jak kolik kolikrat nakolik jaky jaka jake jaci jakou jakym jakem "
+    "ktery ktera ktere kteri kterou kterym ci zda zdali jestli cim komu koho ceho cemu odkdy dokdy nac zac".split()
+)
+LIGHT_VERBS = frozenset(
+    "byt mit dostat dostavat dat davat obdrzet ziskat ziskavat platit stat cinit moci muset smet chtit "
+    "vedet znat delat udelat existovat probihat konat jit patrit potrebovat znamenat rikat rict".split()
+)
+
+
+def is_question(words: list[str]) -> bool:
+    """A question: one of its first two words is a question word (``kolik``, ``od kdy``, ``kdo``)."""
+    return any(fold(w) in QUESTION_WORDS for w in words[:2])
+
+
+def is_light_verb(lemmas: list[str]) -> bool:
+    """Whether the word's most likely lemma is a light verb (``lemmas``: folded candidates, best first)."""
+    return bool(lemmas) and lemmas[0] in LIGHT_VERBS
