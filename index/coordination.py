@@ -4,15 +4,16 @@ Each query *concept* (a content word, a phrase, an entity name; function and que
 never concepts) is scored by BM25F over its own terms (lemma, heading, exact form, stem) and,
 separately, over its related words (``index.expansion``; they weigh less). A page's score is
 
-    score = sum over concepts of  weight_c * (bm25_c + bm25_related_c)   x   coverage ** COORD_POWER
+    score = sum over concepts of  weight_c * max(bm25_c, bm25_related_c)   x   coverage ** COORD_POWER
 
 where ``weight_c`` is NUMBER_WEIGHT for a concept with digits ("2026", "7/23/2025") and 1 otherwise, and
 ``coverage`` is the IDF-weighted share of the query's concepts the page holds — a concept found only
-through a related word counts RELATED_CREDIT of it. This is Lucene's coordination factor of a
+through a related word counts ``related_credit`` of it (by the kind of relation, index/expansion.py). This is Lucene's coordination factor of a
 disjunction, weighted by rarity, so among pages with some of the words the one holding the rare,
 specific ones (names, places, amounts) wins over one full of common words. Words standing close
 together on the page (``proximity``) multiply the score by up to 1 + PROXIMITY_WEIGHT. Pages with every
-concept are lifted above all others (FULL_TIER), so a page with every word still comes first.
+concept are lifted above all others (FULL_TIER), so a page with every word still comes first; among them,
+the pages with every concept in the words typed come before those that need a related word for one.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from whoosh import query as Q
 from scsearch.index.fastscore import FastScorer
 
 COORD_POWER = 2.0  # how strongly the share of (rare) concepts covered decides
-RELATED_CREDIT = 0.6  # a concept matched only through a related word covers this much of it
+IDF_POWER = 1.0  # a concept's share of the coverage grows with idf ** IDF_POWER: the rare words decide
 NUMBER_WEIGHT = 2.0  # numbers in the query are strong evidence
 FULL_TIER = 4.0  # pages with every concept: + FULL_TIER x the best other score + 1
 PROXIMITY_WEIGHT = 0.5  # x (1 + this x share of neighbouring query concepts found within PROXIMITY_WINDOW)
@@ -46,6 +47,7 @@ class Concept:
     own: Q.Query
     related: Q.Query | None = None
     lemmas: tuple[str, ...] = ()  # folded lemmas of the concept (own terms only)
+    related_credit: float = 0.0  # the share of the concept a page holding only a related word covers
 
     @property
     def numeric(self) -> bool:
@@ -57,7 +59,9 @@ def coordinate(fast: FastScorer, concepts: list[Concept], mask: np.ndarray, full
     n = fast.n
     total = np.zeros(n, dtype=np.float64)
     covered = np.zeros(n, dtype=np.float64)
+    graded = np.zeros(n, dtype=np.float64)  # coverage with each concept's BM25 saturated (pages without all)
     weight_sum = 0.0
+    own_all = mask.copy()  # pages holding every concept through its own words (not only related ones)
     alive = max(1, int(np.count_nonzero(fast.alive)))
     for c in concepts:
         own_mask, own_scores = fast.evaluate(c.own)
@@ -65,20 +69,35 @@ def coordinate(fast: FastScorer, concepts: list[Concept], mask: np.ndarray, full
             rel_mask, rel_scores = fast.evaluate(c.related)
         else:
             rel_mask, rel_scores = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.float32)
+        own_all &= own_mask
         df = int(np.count_nonzero(own_mask | rel_mask))
-        idf = math.log(1.0 + (alive - df + 0.5) / (df + 0.5))
+        idf = math.log(1.0 + (alive - df + 0.5) / (df + 0.5)) ** IDF_POWER
         weight = NUMBER_WEIGHT if c.numeric else 1.0
-        total += weight * (own_scores.astype(np.float64) + rel_scores)
-        covered += weight * idf * np.where(own_mask, 1.0, np.where(rel_mask, RELATED_CREDIT, 0.0))
+        best = np.maximum(own_scores.astype(np.float64), rel_scores)
+        total += weight * best
+        share = weight * idf * np.where(own_mask, 1.0, np.where(rel_mask, c.related_credit, 0.0))
+        covered += share
+        positive = best[best > 0]
+        half = float(np.median(positive)) if positive.size else 1.0
+        graded += share * (0.5 + 0.5 * best / (best + half))
         weight_sum += weight * idf
     coverage = covered / weight_sum if weight_sum > 0 else np.ones(n)
-    scores = total * coverage**COORD_POWER
+    full = full & mask
+    # pages with every concept: BM25F x coverage (< 1 when a concept is there only as a related word);
+    # the others: by the (rarity-weighted) concepts they hold, BM25F only grading each concept
+    scores = np.where(full, total * coverage**COORD_POWER, graded / max(weight_sum, 1e-9))
     scores = np.where(mask, scores, 0.0)
     scores *= _proximity(fast, concepts, mask, scores)
-    others = mask & ~full
-    if full.any() and others.any():
-        scores = np.where(full, scores + FULL_TIER * float(scores[others].max()) + 1.0, scores)
+    scores = _lift(scores, full, mask & ~full)
+    scores = _lift(scores, full & own_all, full & ~own_all)
     return scores.astype(np.float32)
+
+
+def _lift(scores: np.ndarray, top: np.ndarray, below: np.ndarray) -> np.ndarray:
+    """Scores with every ``top`` page above every ``below`` page, also after the bounded re-rank factors."""
+    if not top.any() or not below.any():
+        return scores
+    return np.where(top, scores + FULL_TIER * float(scores[below].max()) + 1.0, scores)
 
 
 def _proximity(fast: FastScorer, concepts: list[Concept], mask: np.ndarray, scores: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ folded (lowercase, no diacritics) as in the index; labels keep the diacritics of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +26,9 @@ from scsearch.index.lexicon import Lexicon
 from scsearch.ingest.tokenize import fold
 
 # weight of a related word relative to the word typed (1.0)
-EXPANSION_WEIGHTS = {"abbreviation": 0.6, "synonym": 0.5, "near": 0.35, "derivation": 0.4}
+EXPANSION_WEIGHTS = {"identifier": 0.8, "abbreviation": 0.6, "synonym": 0.5, "near": 0.35, "derivation": 0.4}
+# how much of a query word a page covers when it holds only the related word (coordination)
+EXPANSION_CREDITS = {"identifier": 0.9, "abbreviation": 0.9, "synonym": 0.8, "near": 0.6, "derivation": 0.6}
 MAX_EXPANSIONS = 8  # per query word
 MIN_DERIVED_LEN = 4
 
@@ -46,7 +49,7 @@ MIN_RULE_BASE = 5  # the noun/adjective/verb rules apply to lemmas of this many 
 _INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ami", ("a", "")), ("emi", ("e", "")), ("ach", ("a", "o", "")), ("ech", ("o", "", "e")),
     ("ich", ("e", "i")), ("ych", ("y",)), ("ymi", ("y",)), ("eho", ("y", "i")), ("emu", ("y", "i")),
-    ("ou", ("a", "y")), ("em", ("", "o")), ("um", ("", "o")), ("am", ("a",)), ("ym", ("y",)),
+    ("ou", ("a", "y")), ("em", ("", "o", "y")), ("im", ("i",)), ("um", ("", "o")), ("am", ("a",)), ("ym", ("y",)),
     ("e", ("a", "o", "", "e")), ("y", ("a", "")), ("u", ("a", "o", "")), ("i", ("e", "", "a", "i")),
     ("a", ("y", "", "o")), ("o", ("",)),
 )
@@ -95,6 +98,11 @@ def curated() -> dict[str, tuple[tuple[str, str, str], ...]]:
     return {k: tuple(v) for k, v in pairs.items()}
 
 
+def coverage_credit(expansions: Iterable[Expansion]) -> float:
+    """The share of a query word covered by a page with only (the best) one of its related words."""
+    return max((EXPANSION_CREDITS[e.kind] for e in expansions), default=0.0)
+
+
 def derivations(lemma: str) -> list[str]:
     """Candidate derivations of a folded lemma by the rule set (not yet checked against the index)."""
     out: list[str] = []
@@ -122,11 +130,18 @@ def _alternated(stem: str) -> list[str]:
     return out
 
 
-def expand(lemmas: Iterable[str], known: Callable[[str], bool]) -> list[Expansion]:
-    """Related words of a query word's candidate lemmas, best first; derivations only when ``known``."""
+def expand(lemmas: Iterable[str], known: Callable[[str], bool],
+           identifiers: Callable[[str], list[str]] | None = None) -> list[Expansion]:
+    """Related words of a query word's candidate lemmas, best first; derivations only when ``known``;
+    ``identifiers``: the index's longer or shorter spellings of an identifier (``7/23/2025`` ~ ``zm/7/23/2025``)."""
     own = list(lemmas)
     seen = set(own)
     out: list[Expansion] = []
+    for lemma in own if identifiers is not None else ():
+        for other in identifiers(lemma):
+            if other not in seen:
+                seen.add(other)
+                out.append(Expansion(other, other.upper(), "identifier", EXPANSION_WEIGHTS["identifier"]))
     for lemma in own:
         for other, label, kind in curated().get(lemma, ()):
             if other not in seen:
@@ -154,6 +169,29 @@ def guess_lemmas(form: str, known: frozenset[str]) -> list[str]:
 
 
 _KNOWN: WeakKeyDictionary[Lexicon, frozenset[str]] = WeakKeyDictionary()
+_TAILS: WeakKeyDictionary[Lexicon, dict[str, tuple[str, ...]]] = WeakKeyDictionary()
+_DIGIT_SLASH = re.compile(r"^(?=.*\d)[\w.-]+(/[\w.-]+)+$")
+
+
+def identifier_variants(lexicon: Lexicon, word: str) -> list[str]:
+    """Index lemmas of identifiers that end with the folded ``word`` after a '/' (``7/23/2025`` ->
+    ``zm/7/23/2025``), and the index's tails of ``word`` (``zm/7/23/2025`` -> ``7/23/2025``)."""
+    if "/" not in word or not _DIGIT_SLASH.match(word):
+        return []
+    tails = _TAILS.get(lexicon)
+    if tails is None:
+        found: dict[str, list[str]] = {}
+        for form in lexicon.forms:
+            if "/" in form and _DIGIT_SLASH.match(form):
+                for i, ch in enumerate(form):
+                    if ch == "/" and "/" in form[i + 1 :]:
+                        found.setdefault(form[i + 1 :], []).append(form)
+        tails = {k: tuple(v[:5]) for k, v in found.items()}
+        _TAILS[lexicon] = tails
+    forms = list(tails.get(word, ()))
+    forms += [word[i + 1 :] for i, ch in enumerate(word) if ch == "/" and "/" in word[i + 1 :]
+              and word[i + 1 :] in lexicon.forms]
+    return list(dict.fromkeys(lem for f in forms for lem in lexicon.lemmas_for(f)[:1]))
 
 
 def index_lemmas(lexicon: Lexicon) -> frozenset[str]:

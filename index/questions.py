@@ -17,7 +17,7 @@ QUESTION_WORDS = frozenset(
 )
 LIGHT_VERBS = frozenset(
     "byt mit dostat dostavat dat davat obdrzet ziskat ziskavat platit stat cinit moci muset smet chtit "
-    "vedet znat delat udelat existovat probihat konat jit patrit potrebovat znamenat rikat rict".split()
+    "vedet znat delat udelat existovat probihat konat jit prijit patrit potrebovat znamenat rikat rict".split()
 )
 
 

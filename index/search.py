@@ -28,7 +28,14 @@ from whoosh import query as Q
 from scsearch.index import store
 from scsearch.index.citation import citation
 from scsearch.index.coordination import Concept, coordinate
-from scsearch.index.expansion import Expansion, expand, guess_lemmas, index_lemmas
+from scsearch.index.expansion import (
+    Expansion,
+    coverage_credit,
+    expand,
+    guess_lemmas,
+    identifier_variants,
+    index_lemmas,
+)
 from scsearch.index.fastscore import FastScorer
 from scsearch.index.lexicon import Lexicon, dictionary_forms, set_cache_dir
 from scsearch.index.query import Clause, ParsedQuery, is_stopword, parse
@@ -295,8 +302,8 @@ class Searcher:
 
     def expansions(self, lemmas: list[str]) -> list[Expansion]:
         """Related words (synonyms, abbreviations, derivations in this index) of a word's lemmas."""
-        known = index_lemmas(self.lexicon)
-        return expand(lemmas, known.__contains__)
+        lexicon = self.lexicon
+        return expand(lemmas, index_lemmas(lexicon).__contains__, lambda w: identifier_variants(lexicon, w))
 
     def _word_query(self, word: str, exact: bool, prefix: bool) -> Q.Query:
         norm = normalize_token(word)
@@ -463,7 +470,7 @@ class Searcher:
         own, related, expansions = self._word_parts(word)
         if expansions:
             shown.append((word, expansions))
-        return Concept(word, own, related, tuple(self.candidates(word, synonyms=False)))
+        return Concept(word, own, related, tuple(self.candidates(word, synonyms=False)), coverage_credit(expansions))
 
     # ------------------------------------------------------------ filtering
     def _filter_mask(self, st: _Generation, req: SearchRequest, pq: ParsedQuery, skip: str = "") -> np.ndarray:
