@@ -44,7 +44,7 @@ _DERIVATIONS: tuple[tuple[str, str], ...] = (
 )
 # diminutives, with the vowel alternation of the last syllable (dum ~ domek, most ~ mustek)
 _DIMINUTIVES: tuple[str, ...] = ("ek", "icek", "ecek")
-MIN_RULE_BASE = 5  # the noun/adjective/verb rules apply to lemmas of this many letters or more
+MIN_RULE_BASE = 4  # the noun/adjective/verb rules apply to lemmas of this many letters or more
 # inflected ending -> lemma endings it may come from (folded), to read forms the lexicon has not seen
 _INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ami", ("a", "")), ("emi", ("e", "")), ("ach", ("a", "o", "")), ("ech", ("o", "", "e")),
@@ -111,7 +111,7 @@ def derivations(lemma: str) -> list[str]:
             out.append(lemma[: len(lemma) - len(base_suffix)] + derived_suffix)
         if derived_suffix and lemma.endswith(derived_suffix):
             out.append(lemma[: len(lemma) - len(derived_suffix)] + base_suffix)
-    for stem in _alternated(lemma):
+    for stem in _alternated(lemma) if lemma[-1] not in "aeiouy" else ():  # masculine nouns: most -> mustek
         out.extend(stem + d for d in _DIMINUTIVES)
     for d in _DIMINUTIVES:
         if lemma.endswith(d) and len(lemma) - len(d) >= 2:

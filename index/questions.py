@@ -26,6 +26,8 @@ def is_question(words: list[str]) -> bool:
     return any(fold(w) in QUESTION_WORDS for w in words[:2])
 
 
-def is_light_verb(lemmas: list[str]) -> bool:
-    """Whether the word's most likely lemma is a light verb (``lemmas``: folded candidates, best first)."""
-    return bool(lemmas) and lemmas[0] in LIGHT_VERBS
+def is_light_verb(word: str, lemmas: list[str]) -> bool:
+    """Whether one of the two likeliest lemmas of ``word`` (folded candidates, best first; the word
+    itself is no evidence: ``dat`` is *data* as often as *dát*) is a light verb."""
+    folded = fold(word)
+    return any(lemma in LIGHT_VERBS for lemma in [c for c in lemmas if c != folded][:2])

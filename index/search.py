@@ -399,7 +399,7 @@ class Searcher:
         question = is_question([c.words[0] for c in positive])
 
         def optional(c: Clause) -> bool:  # function words; light verbs of a question (index/questions.py)
-            return is_stopword(c.words[0]) or (question and is_light_verb(self.candidates(c.words[0], False)))
+            return is_stopword(c.words[0]) or (question and is_light_verb(c.words[0], self.candidates(c.words[0], False)))
 
         all_stop = all(not c.phrase and not c.alternatives and optional(c) for c in positive)
         groups = self._entity_groups(clauses)
