@@ -36,6 +36,9 @@ QUERIES: dict[str, list[dict]] = {
         {"query": "data", "date_from": dt.date(2016, 1, 1), "doc_types": ("presentation",)},
     ],
     "typo / partial": [{"query": q} for q in ("elektromobylita", "kdy bude příští jednání pracovní skupiny")],
+    "question / paraphrase": [{"query": q} for q in ("kolik dostala obec na výstavbu chodníku pro auta",
+                                                     "kdo připraví přehled podpory elektromobility pro obce",
+                                                     "městský rezort dopravy schválil dotace na rok 2018")],
 }
 
 

@@ -145,7 +145,7 @@ def main() -> None:
                 results = [evaluate(Path(reuse), args.verbose, f) for f in files]
             else:
                 results = build_and_evaluate(folder, args.lemmatizer, files, args.verbose)
-            for name, res in zip(names, results):
+            for name, res in zip(names, results, strict=True):
                 print(row(name, res), flush=True)
         return
     queries = Path(args.queries)

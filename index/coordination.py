@@ -115,7 +115,7 @@ def _proximity(fast: FastScorer, concepts: list[Concept], mask: np.ndarray, scor
     positions = [_positions(fast, "lemma", c.lemmas, cand) for c in keyed]
     near = np.zeros(fast.n, dtype=np.float64)
     pairs = 0
-    for a, b in zip(positions, positions[1:]):
+    for a, b in zip(positions, positions[1:], strict=False):
         pairs += 1
         if not a.size or not b.size:
             continue

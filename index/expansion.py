@@ -147,7 +147,7 @@ def expand(lemmas: Iterable[str], known: Callable[[str], bool],
             if other not in seen:
                 seen.add(other)
                 out.append(Expansion(other, label, kind, EXPANSION_WEIGHTS[kind]))
-    for lemma in own:
+    for lemma in own[:1]:  # derivations of the likeliest lemma only (druhy "second", not druh "kind")
         if len(lemma) < MIN_DERIVED_LEN - 1:
             continue
         for other in derivations(lemma):

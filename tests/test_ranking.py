@@ -101,8 +101,9 @@ def test_question_words_and_light_verbs_do_not_decide(searcher) -> None:  # type
 
 
 def test_numbers_in_the_query_are_strong_evidence(searcher) -> None:  # type: ignore[no-untyped-def]
-    from scsearch.index.coordination import NUMBER_WEIGHT, Concept
     from whoosh import query as Q
+
+    from scsearch.index.coordination import NUMBER_WEIGHT, Concept
 
     assert Concept("2026", Q.Term("lemma", "2026")).numeric and NUMBER_WEIGHT > 1
     names = [n for n, _ in ranked(searcher, "rozpočet obce 2026 kanalizace")]
