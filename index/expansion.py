@@ -137,8 +137,8 @@ def expand(lemmas: Iterable[str], known: Callable[[str], bool],
     own = list(lemmas)
     seen = set(own)
     out: list[Expansion] = []
-    for lemma in own if identifiers is not None else ():
-        for other in identifiers(lemma):
+    for lemma in own:
+        for other in identifiers(lemma) if identifiers is not None else ():
             if other not in seen:
                 seen.add(other)
                 out.append(Expansion(other, other.upper(), "identifier", EXPANSION_WEIGHTS["identifier"]))
