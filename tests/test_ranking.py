@@ -143,3 +143,14 @@ def test_derivation_rules() -> None:
     assert "schvaleni" in derivations("schvalit")
     assert "most" in derivations("mustek")
     assert guess_lemmas("cistirne", frozenset({"cistirna"})) == ["cistirna"]
+
+
+def test_ui_and_api_show_the_related_words(searcher) -> None:  # type: ignore[no-untyped-def]
+    from scsearch.webui import create_app
+
+    client = create_app({"DATA_DIR": str(searcher.data_dir), "TESTING": True}).test_client()
+    page = client.get("/?q=auto").get_data(as_text=True)
+    assert "Hledáno také jako" in page and "vozidlo" in page
+    data = client.get("/api/search?q=auto").get_json()
+    assert {"word": "auto", "related": data["expansions"][0]["related"]} == data["expansions"][0]
+    assert "vozidlo" in data["expansions"][0]["related"]
