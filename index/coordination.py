@@ -33,7 +33,8 @@ NUMBER_WEIGHT = 2.0  # numbers in the query are strong evidence
 FULL_TIER = 4.0  # pages with every concept: + FULL_TIER x the best other score + 1
 PROXIMITY_WEIGHT = 0.5  # x (1 + this x share of neighbouring query concepts found within PROXIMITY_WINDOW)
 PROXIMITY_WINDOW = 4
-PROXIMITY_DEPTH = 400  # proximity is computed for this many of the best pages only
+PROXIMITY_DEPTH = 400
+PROXIMITY_MAX_READ = 2000  # a lemma on more pages than this counts for proximity only once its positions are cached  # proximity is computed for this many of the best pages only
 
 _DIGIT = re.compile(r"\d")
 
@@ -137,7 +138,8 @@ def _positions(fast: FastScorer, field: str, lemmas: tuple[str, ...], docs: np.n
     parts = []
     for lemma in lemmas:
         btext = fast.term_bytes(Q.Term(field, lemma))
-        if btext is not None:
+        if btext is not None and (len(fast.postings(field, btext)[0]) <= PROXIMITY_MAX_READ
+                                  or fast.positions_cached(field, btext)):
             keys = fast.positions(field, btext)
             if keys.size:
                 parts.append(keys[np.isin(keys >> 32, docs)])

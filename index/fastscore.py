@@ -310,6 +310,11 @@ class FastScorer:
                     self._cached_positions -= len(old)
         return keys
 
+    def positions_cached(self, field: str, btext: bytes) -> bool:
+        """Whether the term's positions are in the cache (reading them from disk costs ~1 ms per 1,000 docs)."""
+        with self._lock:
+            return (field, btext) in self._pos_cache
+
     def _slot_terms(self, q: Any) -> list[tuple[str, bytes | None]] | None:
         """The terms one position of a phrase may hold (a Term or an Or of Terms), else None."""
         if isinstance(q, Q.Term):

@@ -221,6 +221,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._state: _Generation | None = None
         self._active_lemmatizer: str | None = None
+        self._words: tuple[Lexicon | None, dict[tuple[str, bool], list[str]]] = (None, {})  # candidates memo
         set_cache_dir(self.data_dir / "cache")
 
     # ------------------------------------------------------------ opening
@@ -287,13 +288,25 @@ class Searcher:
 
     # ------------------------------------------------------------ query building
     def candidates(self, word: str, synonyms: bool = True) -> list[str]:
-        """Folded index lemmas a typed word may stand for (its related words included)."""
+        """Folded index lemmas a typed word may stand for (its related words included); memoised per
+        generation (a query asks for the same words several times)."""
+        lexicon = self.lexicon
+        memo_lexicon, memo = self._words
+        if memo_lexicon is not lexicon or len(memo) > 10_000:
+            memo = {}
+            self._words = (lexicon, memo)
+        got = memo.get((word, synonyms))
+        if got is None:
+            got = memo[(word, synonyms)] = self._candidates(lexicon, word, synonyms)
+        return list(got)
+
+    def _candidates(self, lexicon: Lexicon, word: str, synonyms: bool) -> list[str]:
         f = fold(word)
-        cands = self.lexicon.lemmas_for(f)[:MAX_CANDIDATES]
+        cands = lexicon.lemmas_for(f)[:MAX_CANDIDATES]
         if not cands:
             cands = list(dictionary_forms().get(f, ()))[:MAX_CANDIDATES]
         if not cands:  # a form neither the corpus nor the dictionary knows: the index lemmas it may inflect
-            cands = guess_lemmas(f, index_lemmas(self.lexicon))[:MAX_CANDIDATES]
+            cands = guess_lemmas(f, index_lemmas(lexicon))[:MAX_CANDIDATES]
         if f not in cands:
             cands.append(f)
         if synonyms:
