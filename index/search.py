@@ -290,7 +290,7 @@ class Searcher:
     def candidates(self, word: str, synonyms: bool = True) -> list[str]:
         """Folded index lemmas a typed word may stand for (its related words included); memoised per
         generation (a query asks for the same words several times)."""
-        lexicon = self.lexicon
+        lexicon = self._current_lexicon()
         memo_lexicon, memo = self._words
         if memo_lexicon is not lexicon or len(memo) > 10_000:
             memo = {}
@@ -299,6 +299,12 @@ class Searcher:
         if got is None:
             got = memo[(word, synonyms)] = self._candidates(lexicon, word, synonyms)
         return list(got)
+
+    def _current_lexicon(self) -> Lexicon:
+        """The lexicon of the generation a search has opened (no check for a newer one: that is done
+        once per search, and query building asks for it per word)."""
+        state = self._state
+        return state.lexicon if state is not None else self.lexicon
 
     def _candidates(self, lexicon: Lexicon, word: str, synonyms: bool) -> list[str]:
         f = fold(word)
@@ -315,7 +321,7 @@ class Searcher:
 
     def expansions(self, lemmas: list[str]) -> list[Expansion]:
         """Related words (synonyms, abbreviations, derivations in this index) of a word's lemmas."""
-        lexicon = self.lexicon
+        lexicon = self._current_lexicon()
         return expand(lemmas, index_lemmas(lexicon).__contains__, lambda w: identifier_variants(lexicon, w))
 
     def _word_query(self, word: str, exact: bool, prefix: bool) -> Q.Query:
