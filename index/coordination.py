@@ -142,7 +142,18 @@ def _positions(fast: FastScorer, field: str, lemmas: tuple[str, ...], docs: np.n
                                   or fast.positions_cached(field, btext)):
             keys = fast.positions(field, btext)
             if keys.size:
-                parts.append(keys[np.isin(keys >> 32, docs)])
+                parts.append(keys[_on_pages(keys, docs)])
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))
+
+
+def _on_pages(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """bool mask of the sorted position keys that lie on one of ``docs`` (without sorting ``keys`` again)."""
+    docs = np.sort(docs).astype(np.int64)
+    lo = np.searchsorted(keys, docs << 32)
+    hi = np.searchsorted(keys, (docs + 1) << 32)
+    marks = np.zeros(keys.size + 1, dtype=np.int32)
+    np.add.at(marks, lo, 1)
+    np.add.at(marks, hi, -1)
+    return np.cumsum(marks[:-1]) > 0
