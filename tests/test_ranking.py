@@ -154,3 +154,14 @@ def test_ui_and_api_show_the_related_words(searcher) -> None:  # type: ignore[no
     data = client.get("/api/search?q=auto").get_json()
     assert {"word": "auto", "related": data["expansions"][0]["related"]} == data["expansions"][0]
     assert "vozidlo" in data["expansions"][0]["related"]
+
+
+@pytest.mark.slow
+def test_judged_ranking_set_meets_the_targets(tmp_path: Path) -> None:
+    """bench/queries_czech_docs_ranking.tsv over ../shared/eval/czech-docs: success@3 >= 0.95, MRR@3 >= 0.90."""
+    from bench.retrieval_eval import HERE, build_and_evaluate
+    from tests.conftest import shared_dir
+
+    folder = shared_dir("eval", "czech-docs")
+    res = build_and_evaluate(folder, "simplemma", [HERE / "queries_czech_docs_ranking.tsv"], False)[0]
+    assert res["success@3"] >= 0.95 and res["MRR@3"] >= 0.90, res
