@@ -162,6 +162,10 @@ class FastScorer:
     def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
 
+    def term_bytes(self, q: Q.Term) -> bytes | None:
+        """The indexed bytes of a term query's text (None for an unknown field or an invalid value)."""
+        return self._term_btext(q)
+
     def _term_btext(self, q: Q.Term) -> bytes | None:
         if q.fieldname not in self._schema:
             return None
@@ -305,6 +309,11 @@ class FastScorer:
                     _, old = self._pos_cache.popitem(last=False)
                     self._cached_positions -= len(old)
         return keys
+
+    def positions_cached(self, field: str, btext: bytes) -> bool:
+        """Whether the term's positions are in the cache (reading them from disk costs ~1 ms per 1,000 docs)."""
+        with self._lock:
+            return (field, btext) in self._pos_cache
 
     def _slot_terms(self, q: Any) -> list[tuple[str, bytes | None]] | None:
         """The terms one position of a phrase may hold (a Term or an Or of Terms), else None."""

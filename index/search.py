@@ -18,8 +18,6 @@ import pickle
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -29,11 +27,21 @@ from whoosh import query as Q
 
 from scsearch.index import store
 from scsearch.index.citation import citation
+from scsearch.index.coordination import Concept, coordinate
+from scsearch.index.expansion import (
+    Expansion,
+    coverage_credit,
+    expand,
+    guess_lemmas,
+    identifier_variants,
+    index_lemmas,
+)
 from scsearch.index.fastscore import FastScorer
 from scsearch.index.lexicon import Lexicon, dictionary_forms, set_cache_dir
 from scsearch.index.query import Clause, ParsedQuery, is_stopword, parse
+from scsearch.index.questions import is_light_verb, is_question
 from scsearch.index.snippets import make_snippet
-from scsearch.index.types import DocGroup, Hit, SearchRequest, SearchResponse
+from scsearch.index.types import DocGroup, Hit, QueryExpansion, SearchRequest, SearchResponse
 from scsearch.language.stemmer import stem
 from scsearch.language.tokenize import fold, normalize_token, tokenize
 
@@ -47,7 +55,6 @@ RERANK_DEPTH = 50
 BACKFILL_BELOW = 3  # fewer pages with every word than this: pages with some of the words follow them  # how many top hits the positional bonuses re-rank
 GROUP_DEPTH = 300  # how many top hits feed the grouping by document
 STEM_BOOST = 0.35
-SYNONYM_BOOST = 0.5
 MAX_CANDIDATES = 5
 
 
@@ -214,6 +221,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._state: _Generation | None = None
         self._active_lemmatizer: str | None = None
+        self._words: tuple[Lexicon | None, dict[tuple[str, bool], list[str]]] = (None, {})  # candidates memo
         set_cache_dir(self.data_dir / "cache")
 
     # ------------------------------------------------------------ opening
@@ -280,25 +288,41 @@ class Searcher:
 
     # ------------------------------------------------------------ query building
     def candidates(self, word: str, synonyms: bool = True) -> list[str]:
-        """Folded index lemmas a typed word may stand for (its synonyms included)."""
+        """Folded index lemmas a typed word may stand for (its related words included); memoised per
+        generation (a query asks for the same words several times)."""
+        lexicon = self._current_lexicon()
+        memo_lexicon, memo = self._words
+        if memo_lexicon is not lexicon or len(memo) > 10_000:
+            memo = {}
+            self._words = (lexicon, memo)
+        got = memo.get((word, synonyms))
+        if got is None:
+            got = memo[(word, synonyms)] = self._candidates(lexicon, word, synonyms)
+        return list(got)
+
+    def _current_lexicon(self) -> Lexicon:
+        """The lexicon of the generation a search has opened (no check for a newer one: that is done
+        once per search, and query building asks for it per word)."""
+        state = self._state
+        return state.lexicon if state is not None else self.lexicon
+
+    def _candidates(self, lexicon: Lexicon, word: str, synonyms: bool) -> list[str]:
         f = fold(word)
-        cands = self.lexicon.lemmas_for(f)[:MAX_CANDIDATES]
+        cands = lexicon.lemmas_for(f)[:MAX_CANDIDATES]
         if not cands:
             cands = list(dictionary_forms().get(f, ()))[:MAX_CANDIDATES]
+        if not cands:  # a form neither the corpus nor the dictionary knows: the index lemmas it may inflect
+            cands = guess_lemmas(f, index_lemmas(lexicon))[:MAX_CANDIDATES]
         if f not in cands:
             cands.append(f)
         if synonyms:
-            cands.extend(self.synonyms(cands))
+            cands.extend(e.lemma for e in self.expansions(cands))
         return cands
 
-    @staticmethod
-    def synonyms(lemmas: list[str]) -> list[str]:
-        out: list[str] = []
-        for c in lemmas:
-            for syn in synonym_groups().get(c, ()):
-                if syn not in lemmas and syn not in out:
-                    out.append(syn)
-        return out
+    def expansions(self, lemmas: list[str]) -> list[Expansion]:
+        """Related words (synonyms, abbreviations, derivations in this index) of a word's lemmas."""
+        lexicon = self._current_lexicon()
+        return expand(lemmas, index_lemmas(lexicon).__contains__, lambda w: identifier_variants(lexicon, w))
 
     def _word_query(self, word: str, exact: bool, prefix: bool) -> Q.Query:
         norm = normalize_token(word)
@@ -307,19 +331,27 @@ class Searcher:
             return Q.Or([Q.Prefix("lemma", head), Q.Prefix("form", normalize_token(word.rstrip("*")))])
         if exact:
             return Q.Term("form", norm)
+        own, related, _ = self._word_parts(word)
+        return Q.Or([*own.subqueries, *related.subqueries]) if related is not None else own
+
+    def _word_parts(self, word: str) -> tuple[Q.Or, Q.Or | None, list[Expansion]]:
+        """A plain word's own terms (lemmas, heading, exact form, stem) and its related words' terms,
+        each related word weighted below the word itself (index/expansion.py)."""
         subs: list[Q.Query] = []
         primary = self.candidates(word, synonyms=False)
         for c in primary:
             subs.append(Q.Term("lemma", c))
             subs.append(Q.Term("head", c, boost=HEAD_BOOST))
-        for c in self.synonyms(primary):
-            subs.append(Q.Term("lemma", c, boost=SYNONYM_BOOST))
-            subs.append(Q.Term("head", c, boost=HEAD_BOOST * SYNONYM_BOOST))
-        subs.append(Q.Term("form", norm, boost=FORM_BOOST))
+        subs.append(Q.Term("form", normalize_token(word), boost=FORM_BOOST))
         st = stem(word)
         if len(st) >= 4:
             subs.append(Q.Term("stem", st, boost=STEM_BOOST))
-        return Q.Or(subs)
+        related = self.expansions(primary)
+        rel: list[Q.Query] = []
+        for e in related:
+            rel.append(Q.Term("lemma", e.lemma, boost=e.weight))
+            rel.append(Q.Term("head", e.lemma, boost=HEAD_BOOST * e.weight))
+        return Q.Or(subs), (Q.Or(rel) if rel else None), related
 
     def _phrase_query(self, words: list[str], exact: bool) -> Q.Query:
         if exact:
@@ -379,38 +411,46 @@ class Searcher:
         """
         clauses = pq.clauses
         terms: dict[str, Any] = {"lemmas": set(), "forms": set(), "prefixes": set(), "stems": set(),
-                                 "proximity": [], "exact_phrases": []}
+                                 "proximity": [], "exact_phrases": [], "concepts": [], "expansions": []}
         required: list[Q.Query] = []
         negative: list[Q.Query] = []
         positive = [c for c in clauses if not c.negated]
-        all_stop = all(not c.phrase and not c.alternatives and is_stopword(c.words[0]) for c in positive)
+        question = is_question([c.words[0] for c in positive])
+
+        def optional(c: Clause) -> bool:  # function words; light verbs of a question (index/questions.py)
+            return is_stopword(c.words[0]) or (question and is_light_verb(c.words[0], self.candidates(c.words[0], False)))
+
+        all_stop = all(not c.phrase and not c.alternatives and optional(c) for c in positive)
         groups = self._entity_groups(clauses)
         grouped = {i for idx, _ in groups for i in idx}
         for idx, tok in groups:
             words = [clauses[i].words[0] for i in idx]
             # a page naming the entity carries its token; the words themselves are the fallback
             # (all of them, anywhere on the page: no span matching on this path)
+            alt = Q.And([self._word_query(w, False, False) for w in words]) if len(words) > 1 \
+                else self._word_query(words[0], False, False)
             if partial:  # every word counts on its own when only some words need to match
                 required.append(Q.Term("entity", tok, boost=ENTITY_BOOST))
                 required.extend(self._word_query(w, False, False) for w in words)
             else:
-                alt = Q.And([self._word_query(w, False, False) for w in words]) if len(words) > 1 \
-                    else self._word_query(words[0], False, False)
                 required.append(Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt]))
             if len(words) > 1:
                 terms["proximity"] = [*terms["proximity"], *[set(self.candidates(w)) for w in words]]
+            terms["concepts"].append(Concept(" ".join(words), Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt]),
+                                             None, tuple(c for w in words for c in self.candidates(w, False))))
             for w in words:
                 terms["lemmas"].update(self.candidates(w))
         for i, c in enumerate(clauses):
             if i in grouped:
                 continue
             if not c.negated and not all_stop and not c.phrase and not c.alternatives and not c.exact \
-                    and is_stopword(c.words[0]):
+                    and optional(c):
                 continue  # function words need not match (and would match nearly every page)
             q = self._clause_query(c)
             if c.negated:
                 negative.append(q)
                 continue
+            terms["concepts"].append(self._concept(c, q, terms["expansions"]))
             for alt in c.alternatives or [c]:
                 for w in alt.words:
                     if alt.prefix:
@@ -426,7 +466,7 @@ class Searcher:
                     terms["exact_phrases"].append([normalize_token(w) for w in alt.words])
             required.append(q)
         plain = [c.words[0] for c in positive if not c.phrase and not c.alternatives and not c.exact
-                 and not c.prefix and (all_stop or not is_stopword(c.words[0]))]
+                 and not c.prefix and (all_stop or not optional(c))]
         if len(plain) > 1:
             terms["proximity"] = [set(self.candidates(w)) for w in plain]
             terms["exact_phrases"].append([normalize_token(w) for w in plain])
@@ -439,6 +479,17 @@ class Searcher:
         if negative:
             main = Q.AndNot(main, Q.Or(negative))
         return main, terms
+
+    def _concept(self, clause: Clause, q: Q.Query, shown: list[tuple[str, list[Expansion]]]) -> Concept:
+        """One concept of the ranking (index/coordination.py); a plain word's related words are kept apart
+        (weaker) and listed in ``shown`` for "hledáno také jako …"."""
+        if clause.phrase or clause.alternatives or clause.exact or clause.prefix:
+            return Concept(" ".join(clause.words), q)
+        word = clause.words[0]
+        own, related, expansions = self._word_parts(word)
+        if expansions:
+            shown.append((word, expansions))
+        return Concept(word, own, related, tuple(self.candidates(word, synonyms=False)), coverage_credit(expansions))
 
     # ------------------------------------------------------------ filtering
     def _filter_mask(self, st: _Generation, req: SearchRequest, pq: ParsedQuery, skip: str = "") -> np.ndarray:
@@ -539,6 +590,7 @@ class Searcher:
             query = Q.Every()
         allowed = self._filter_mask(st, req, pq)
         mask, scores = self._evaluate(st, query)
+        full = mask  # the pages with every word: they rank above the others (index/coordination.py)
         total = int(np.count_nonzero(mask & allowed))
         if total < BACKFILL_BELOW and len(pq.positive) > 1:
             pquery, _ = self.build(pq, partial=True)
@@ -551,8 +603,6 @@ class Searcher:
                                    "které obsahují jen některá z nich.")
                 elif ptotal > total:
                     # few pages have every word: list them first, then the pages with only some of the words
-                    on_top = float(pscores[pmask].max()) + 1.0
-                    scores = np.where(mask, scores + on_top, pscores).astype(np.float32)
                     mask = mask | pmask
                     notices.append(f"Všechna slova dotazu obsahuje jen {_places(total)}; pod nimi následují "
                                    "stránky, které obsahují jen některá z nich.")
@@ -570,6 +620,10 @@ class Searcher:
                         if not total:
                             notices.append(f"Pro „{req.query}“ nebylo nic nalezeno; zobrazeny výsledky pro „{corrected}“.")
                             query, terms, mask, scores, total, pq = cquery, cterms, cmask, cscores, ctotal, cq
+                            full = cmask
+        if terms["concepts"]:  # one ranking for full and partial matches
+            with st.io:
+                scores = coordinate(st.fast, terms["concepts"], mask & allowed, full & allowed)
         facets = self._facets(st, mask, req, pq)
         hits, groups, total_docs = self._ranked(st, mask, scores, allowed, req, terms)
         return SearchResponse(
@@ -582,6 +636,7 @@ class Searcher:
             partial=partial,
             groups=tuple(groups),
             total_docs=total_docs,
+            expansions=tuple(QueryExpansion(w, tuple(e.label for e in exp)) for w, exp in terms["expansions"]),
         )
 
     @staticmethod
@@ -752,20 +807,6 @@ def active_lemmatizer_name() -> str:
     except Exception:  # noqa: BLE001 - a broken model dir must not break search
         return ""
     return "stanza"
-
-
-@lru_cache(maxsize=1)
-def synonym_groups() -> dict[str, tuple[str, ...]]:
-    """Folded lemma -> the other lemmas of its group (index/data/synonyms_cs.txt)."""
-    text = resources.files("scsearch.index").joinpath("data/synonyms_cs.txt").read_text(encoding="utf-8")
-    out: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        group = line.split()
-        for w in group:
-            out[w] = tuple(x for x in group if x != w)
-    return out
 
 
 def _bonus(fields: dict[str, Any], terms: dict[str, Any]) -> float:

@@ -75,6 +75,17 @@ class DocGroup:
 
 
 @dataclass(frozen=True)
+class QueryExpansion:
+    """A query word and the related words it was also searched as ("hledáno také jako …")."""
+
+    word: str  # as typed
+    related: tuple[str, ...]  # synonyms, abbreviations, derivations; each weighs less than the word
+
+    def to_json(self) -> dict[str, Any]:
+        return {"word": self.word, "related": list(self.related)}
+
+
+@dataclass(frozen=True)
 class SearchResponse:
     query: str
     total: int  # number of matching records (pages/rows/decisions) after filters
@@ -85,6 +96,7 @@ class SearchResponse:
     partial: bool = False  # True when not all words matched (AND found nothing)
     groups: tuple[DocGroup, ...] = ()  # when request.group
     total_docs: int = 0
+    expansions: tuple[QueryExpansion, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -96,4 +108,5 @@ class SearchResponse:
             "suggestion": self.suggestion,
             "partial": self.partial,
             "total_docs": self.total_docs,
+            "expansions": [e.to_json() for e in self.expansions],
         }
