@@ -570,6 +570,8 @@ class Searcher:
                         if not total:
                             notices.append(f"Pro „{req.query}“ nebylo nic nalezeno; zobrazeny výsledky pro „{corrected}“.")
                             query, terms, mask, scores, total, pq = cquery, cterms, cmask, cscores, ctotal, cq
+        if req.limit > req.hit_cap:
+            notices.append(f"Vráceno nejvýše {req.hit_cap} výsledků najednou (limit); další získáte parametrem offset.")
         facets = self._facets(st, mask, req, pq)
         hits, groups, total_docs = self._ranked(st, mask, scores, allowed, req, terms)
         return SearchResponse(
@@ -593,7 +595,7 @@ class Searcher:
         self, st: _Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, req: SearchRequest,
         terms: dict[str, Any],
     ) -> tuple[list[Hit], list[DocGroup], int]:
-        limit = max(1, min(req.limit, 1000))
+        limit = max(1, min(req.limit, req.hit_cap))
         offset = max(0, req.offset)
         sel = mask & allowed
         if not sel.any():

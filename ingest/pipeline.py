@@ -32,7 +32,7 @@ from scsearch.ingest.worker import ExtractorPool, ExtractOutcome
 from scsearch.models import DocumentMeta, ExtractedDocument
 
 SKIP_NAMES = (".meta.json", ".tmp", ".part", ".lock")
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: long texts without pages split into parts
 
 
 @dataclass

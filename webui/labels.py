@@ -28,7 +28,7 @@ METHOD_LABELS: dict[str, str] = {
     "mixed": "text a OCR",
     "needs_ocr": "sken bez rozpoznaného textu",
 }
-UNIT_KIND_LABELS: dict[str, str] = {"page": "strany", "slide": "snímky", "row": "řádky"}
+UNIT_KIND_LABELS: dict[str, str] = {"page": "strany", "slide": "snímky", "row": "řádky", "part": "části"}
 DATE_SOURCE_LABELS: dict[str, str] = {
     "content": "z textu dokumentu",
     "filename": "z názvu souboru",
