@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -305,6 +306,36 @@ class FastScorer:
                     _, old = self._pos_cache.popitem(last=False)
                     self._cached_positions -= len(old)
         return keys
+
+    def doc_positions(self, field: str, text: str, docnums: Sequence[int]) -> dict[int, list[int]]:
+        """Positions of a term in each of a few docs (those holding it), read by skipping to them:
+        only their postings blocks are decoded. Not cached; callers hold the generation's I/O lock."""
+        fieldobj = self._schema[field] if field in self._schema else None
+        if fieldobj is None or not fieldobj.format.supports("positions"):
+            return {}
+        try:
+            btext = fieldobj.to_bytes(text)
+        except ValueError:
+            return {}
+        out: dict[int, list[int]] = {}
+        if (field, btext) not in self._reader:
+            return out
+        wanted = sorted(set(docnums))
+        fmt = fieldobj.format
+        for leaf, off in self._leaves:
+            count = leaf.doc_count_all()
+            local = [d - off for d in wanted if off <= d < off + count]
+            if not local or (field, btext) not in leaf:
+                continue
+            m = leaf._terms.matcher(field, btext, fmt)
+            for d in local:
+                if m.is_active() and m.id() < d:
+                    m.skip_to(d)
+                if not m.is_active():
+                    break
+                if m.id() == d:
+                    out[d + off] = list(fmt.decode_positions(m.value()))
+        return out
 
     def _slot_terms(self, q: Any) -> list[tuple[str, bytes | None]] | None:
         """The terms one position of a phrase may hold (a Term or an Or of Terms), else None."""

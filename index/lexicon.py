@@ -12,32 +12,43 @@ from __future__ import annotations
 import os
 import pickle
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from scsearch.ingest.tokenize import fold
 
 FILE = "lexicon.pickle"
+TYPO_FILE = "typos.pickle"  # the typo (deletion) index, written with the generation
 
 
 class Lexicon:
     def __init__(self) -> None:
-        self.forms: dict[str, Counter[str]] = defaultdict(Counter)  # folded form -> folded lemma -> count
+        self.forms: dict[str, Mapping[str, int]] = {}  # folded form -> folded lemma -> count
         self._deletes: dict[str, set[str]] | None = None
+        self._directory: Path | None = None  # where a saved typo index can be loaded from
 
     # ------------------------------------------------------------ building
     def add(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Add (surface form, index lemma) pairs."""
         for surface, lemma in pairs:
-            self.forms[fold(surface)][lemma] += 1
+            key = fold(surface)
+            counter = self.forms.get(key)
+            if not isinstance(counter, Counter):  # loaded as a plain dict
+                counter = self.forms[key] = Counter(counter or {})
+            counter[lemma] += 1
         self._deletes = None
+        self._directory = None
 
     def save(self, directory: Path) -> None:
         tmp = Path(directory) / (FILE + ".tmp")
         with open(tmp, "wb") as fh:
             pickle.dump({k: dict(v) for k, v in self.forms.items()}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(Path(directory) / FILE)
+        tmp = Path(directory) / (TYPO_FILE + ".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(self._delete_index(), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(Path(directory) / TYPO_FILE)
 
     @classmethod
     def load(cls, directory: Path | None) -> Lexicon:
@@ -48,8 +59,8 @@ class Lexicon:
         if path.exists():
             with open(path, "rb") as fh:
                 data = pickle.load(fh)
-            for k, v in data.items():
-                lex.forms[k] = Counter(v)
+            lex.forms.update(data)  # plain dicts: made Counters only when a writer adds to them
+            lex._directory = Path(directory)
         return lex
 
     # ------------------------------------------------------------ lookup
@@ -58,7 +69,7 @@ class Lexicon:
         counter = self.forms.get(fold(word))
         if not counter:
             return []
-        return [lem for lem, _ in counter.most_common()]
+        return [lem for lem, _ in sorted(counter.items(), key=lambda kv: -kv[1])]
 
     def frequency(self, word: str) -> int:
         counter = self.forms.get(fold(word))
@@ -84,6 +95,12 @@ class Lexicon:
         return best[2] if best else None
 
     def _delete_index(self) -> dict[str, set[str]]:
+        if self._deletes is None and self._directory is not None:
+            try:
+                with open(self._directory / TYPO_FILE, "rb") as fh:
+                    self._deletes = pickle.load(fh)
+            except (OSError, pickle.PickleError, EOFError, ValueError):
+                self._deletes = None  # an older generation: built below
         if self._deletes is None:
             idx: dict[str, set[str]] = defaultdict(set)
             for form in self.forms:

@@ -28,6 +28,7 @@ from whoosh import index as windex
 from whoosh import query as Q
 
 from scsearch.index import store
+from scsearch.index.bonus import positional_factors
 from scsearch.index.citation import citation
 from scsearch.index.fastscore import FastScorer
 from scsearch.index.lexicon import Lexicon, dictionary_forms, set_cache_dir
@@ -35,13 +36,11 @@ from scsearch.index.query import Clause, ParsedQuery, is_stopword, parse
 from scsearch.index.snippets import make_snippet
 from scsearch.index.stemmer import stem
 from scsearch.index.types import DocGroup, Hit, SearchRequest, SearchResponse
-from scsearch.ingest.tokenize import fold, normalize_token, tokenize
+from scsearch.ingest.tokenize import fold, normalize_token
 
 HEAD_BOOST = 2.5
 FORM_BOOST = 0.6
 ENTITY_BOOST = 1.5
-PROXIMITY_BONUS = 0.3  # score x 1.3 when the words stand together (within 2 words, in order)
-EXACT_BONUS = 0.15  # and x 1.15 more when the exact wording typed is on the page
 DIVERSITY = 0.9  # score factor for each further page of the same document in the top hits
 RERANK_DEPTH = 50
 BACKFILL_BELOW = 3  # fewer pages with every word than this: pages with some of the words follow them  # how many top hits the positional bonuses re-rank
@@ -633,10 +632,13 @@ class Searcher:
                 return [(float(scores[d]), dict(st.searcher.stored_fields(int(d)))) for d in cand[order]]
         depth = max(n, RERANK_DEPTH)
         with st.io:
-            top = [(float(score), dict(st.searcher.stored_fields(int(d))))
+            top = [(float(score), dict(st.searcher.stored_fields(int(d)), _docnum=int(d)))
                    for d, score in st.fast.top(mask, scores, depth, allowed)]
         if terms.get("proximity") or terms.get("exact_phrases"):
-            top = [(score * _bonus(fields, terms), fields) for score, fields in top]
+            with st.io:
+                factors = positional_factors(st.fast, [int(f["_docnum"]) for _, f in top], terms.get("proximity") or [],
+                                             terms.get("exact_phrases") or [])
+            top = [(score * factor, fields) for (score, fields), factor in zip(top, factors, strict=True)]
             top.sort(key=lambda item: -item[0])
         # diversity: each further page of a document already listed counts a little less, so one long
         # document does not fill the first page of results when others match almost as well
@@ -768,41 +770,6 @@ def synonym_groups() -> dict[str, tuple[str, ...]]:
         for w in group:
             out[w] = tuple(x for x in group if x != w)
     return out
-
-
-def _bonus(fields: dict[str, Any], terms: dict[str, Any]) -> float:
-    """Score multiplier for a hit: query words together on the page, and the exact wording."""
-    factor = 1.0
-    proximity: list[set[str]] = terms.get("proximity") or []
-    if proximity:
-        lemmas = (fields.get("lemma") or "").split(" ")
-        if _in_order(lemmas, proximity, slop=2):
-            factor += PROXIMITY_BONUS
-    phrases: list[list[str]] = terms.get("exact_phrases") or []
-    if phrases:
-        forms = [normalize_token(t) for _, _, t in tokenize(fields.get("text") or "")]
-        if any(_in_order(forms, [{w} for w in phrase], slop=0) for phrase in phrases):
-            factor += EXACT_BONUS
-    return factor
-
-
-def _in_order(tokens: list[str], wanted: list[set[str]], slop: int) -> bool:
-    """Whether tokens contain one of wanted[0], then wanted[1] … each within ``slop`` extra words."""
-    if not wanted:
-        return False
-    first = wanted[0]
-    for start, tok in enumerate(tokens):
-        if tok not in first:
-            continue
-        pos = start
-        for nxt in wanted[1:]:
-            found = next((j for j in range(pos + 1, min(len(tokens), pos + 2 + slop)) if tokens[j] in nxt), None)
-            if found is None:
-                break
-            pos = found
-        else:
-            return True
-    return False
 
 
 def _family(path: str) -> str:
