@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,8 @@ from whoosh import query as Q
 from whoosh.query.terms import MultiTerm
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
+
+from scsearch.index.arrays import load_or_build
 
 MAX_CACHED_TERMS = 50_000
 MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of docnums + scores
@@ -39,7 +42,8 @@ Postings = tuple[np.ndarray, np.ndarray]  # (docnums int32, term scores float32)
 class FastScorer:
     """Evaluates whoosh queries with numpy; one instance per opened searcher (generation)."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, gen: Path | None = None) -> None:
+        """``gen``: the generation's folder, where the per-generation arrays are kept memory-mapped."""
         weighting = searcher.weighting
         if not isinstance(weighting, BM25F):
             raise TypeError(f"FastScorer reproduces BM25F only, not {type(weighting).__name__}")
@@ -49,7 +53,6 @@ class FastScorer:
         self._weighting = weighting
         self._n = int(searcher.doc_count_all())
         self._leaves: list[tuple[Any, int]] = [(r, int(off)) for r, off in self._reader.leaf_readers()]
-        self._alive = self._build_alive()
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
@@ -58,9 +61,11 @@ class FastScorer:
         self._cached_positions = 0
         self._empty_ids = np.zeros(0, dtype=np.int32)
         self._empty_scores = np.zeros(0, dtype=np.float32)
-        for name, field in self._schema.items():
-            if field.scorable:
-                self._lengths[name] = self._build_lengths(name)
+        scorable = [name for name, field in self._schema.items() if field.scorable]
+        arrays = load_or_build(gen, "scorer", self._n, lambda: {
+            "alive": self._build_alive(), **{f"len.{name}": self._build_lengths(name) for name in scorable}})
+        self._alive: np.ndarray = arrays["alive"]
+        self._lengths = {name: arrays[f"len.{name}"] for name in scorable}
 
     # ------------------------------------------------------------ per-generation arrays
     @property

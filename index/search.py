@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import pickle
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from whoosh import index as windex
 from whoosh import query as Q
 
 from scsearch.index import store
+from scsearch.index.arrays import load_or_build, touch
 from scsearch.index.bonus import positional_factors
 from scsearch.index.citation import citation
 from scsearch.index.fastscore import FastScorer
@@ -48,6 +47,7 @@ GROUP_DEPTH = 300  # how many top hits feed the grouping by document
 STEM_BOOST = 0.35
 SYNONYM_BOOST = 0.5
 MAX_CANDIDATES = 5
+PREWARM_DEFAULT = 2000  # frequent lemmas whose postings ``Searcher.prewarm()`` reads
 
 
 def _date_int(d: dt.date | None) -> int:
@@ -105,8 +105,6 @@ def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
     return np.array([index[v] for v in values], dtype=np.int32), names
 
 
-COLUMNS_FILE = "columns.pickle"
-COLUMNS_VERSION = 3
 
 
 def _places(n: int) -> str:
@@ -139,17 +137,18 @@ def _deadline_int(decision_json: str) -> int:
         return 0
 
 
-def _build_columns(gen: Path, searcher: Any) -> _Columns:
-    """Read the filter values of every record once per generation (cached in the generation folder)."""
+_COLUMN_ARRAYS = ("alive", "decision", "date", "doc_type", "year", "meeting", "doc_id", "ministry", "deadline")
+_COLUMN_NAMES = ("doc_type_names", "year_names", "meeting_names", "ministry_names")
+
+
+def _build_columns(gen: Path | None, searcher: Any) -> _Columns:
+    """The filter values of every record, read once per generation and kept memory-mapped next to it."""
     n = searcher.doc_count_all()
-    cache = gen / COLUMNS_FILE
-    try:
-        with open(cache, "rb") as fh:
-            version, cols = pickle.load(fh)
-        if version == COLUMNS_VERSION and isinstance(cols, _Columns) and cols.n == n:
-            return cols
-    except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError, TypeError):
-        pass
+    bundle = load_or_build(gen, "columns", n, lambda: _read_columns(searcher, n))
+    return _Columns(n=n, **{k: bundle[k] for k in _COLUMN_ARRAYS}, **{k: list(bundle[k]) for k in _COLUMN_NAMES})
+
+
+def _read_columns(searcher: Any, n: int) -> dict[str, Any]:
     alive = np.zeros(n, dtype=bool)
     decision = np.zeros(n, dtype=bool)
     date = np.zeros(n, dtype=np.int32)
@@ -183,16 +182,9 @@ def _build_columns(gen: Path, searcher: Any) -> _Columns:
     year, year_names = _codes(years)
     meeting, meeting_names = _codes(meetings)
     doc_id, _ = _codes(docs)
-    cols = _Columns(n, alive, decision, date, doc_type, doc_type_names, year, year_names, meeting, meeting_names,
-                    doc_id, ministry, ministry_names, deadline)
-    try:
-        tmp = cache.with_name(f"{COLUMNS_FILE}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump((COLUMNS_VERSION, cols), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a read-only index still works, it just reads the columns again next time
-    return cols
+    return {"alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
+            "year": year, "year_names": year_names, "meeting": meeting, "meeting_names": meeting_names,
+            "doc_id": doc_id, "ministry": ministry, "ministry_names": ministry_names, "deadline": deadline}
 
 
 class Searcher:
@@ -208,7 +200,7 @@ class Searcher:
         """``prewarm``: after a generation is opened, read the postings of that many of the most
         frequent lemmas in a background thread (for a long-running server; the CLI leaves it 0)."""
         self.data_dir = Path(data_dir)
-        self.prewarm = prewarm
+        self.prewarm_terms = prewarm
         self._prewarm_thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._state: _Generation | None = None
@@ -238,15 +230,29 @@ class Searcher:
                 meta=store.read_meta(gen),
                 lexicon=Lexicon.load(gen),
                 cols=_build_columns(gen, searcher),
-                fast=FastScorer(searcher),
+                fast=FastScorer(searcher, gen),
                 filter_cache={},
             )
             self._state = state
-            if self.prewarm:
-                self._prewarm_thread = threading.Thread(target=_prewarm, args=(state, self.prewarm), daemon=True,
+            if self.prewarm_terms:
+                self._prewarm_thread = threading.Thread(target=_prewarm, args=(state, self.prewarm_terms), daemon=True,
                                                         name="scsearch-prewarm")
                 self._prewarm_thread.start()
         return state
+
+    def prewarm(self) -> None:
+        """Open the current generation (mapping or, once, writing its arrays), read the mapped pages
+        and the postings of the most frequent lemmas; cheap enough for a background thread at start."""
+        st = self._open()
+        if st is None:
+            return
+        cols = st.cols
+        touch([cols.alive, cols.decision, cols.date, cols.doc_type, cols.year, cols.meeting, cols.doc_id,
+               cols.ministry, cols.deadline, st.fast.alive, *(st.fast.field_lengths(f) for f in ("lemma", "head"))])
+        if not self.prewarm_terms:
+            _prewarm(st, PREWARM_DEFAULT)
+        else:
+            self.wait_warm()
 
     def _ensure_open(self) -> bool:
         return self._open() is not None
