@@ -11,7 +11,7 @@ from importlib import resources
 
 from whoosh import query as Q
 
-from scsearch.index.lexicon import Lexicon, dictionary_forms
+from scsearch.index.lexicon import Lexicon, dictionary_lemmas
 from scsearch.index.query import Clause, ParsedQuery, is_stopword
 from scsearch.index.stemmer import stem
 from scsearch.ingest.tokenize import fold, normalize_token
@@ -100,7 +100,7 @@ class QueryPlanner:
             f = fold(word)
             cands = self.lexicon.lemmas_for(f)[:MAX_CANDIDATES]
             if not cands:
-                cands = list(dictionary_forms().get(f, ()))[:MAX_CANDIDATES]
+                cands = list(dictionary_lemmas(f))[:MAX_CANDIDATES]
             if f not in cands:
                 cands.append(f)
             if with_synonyms:

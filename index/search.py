@@ -24,7 +24,7 @@ from scsearch.index import store
 from scsearch.index.arrays import touch
 from scsearch.index.columns import empty_facets, facet_counts, filter_mask
 from scsearch.index.generation import Generation, active_lemmatizer_name, open_generation, prewarm_postings
-from scsearch.index.lexicon import Lexicon, dictionary_forms, set_cache_dir
+from scsearch.index.lexicon import Lexicon, dictionary_lemmas, set_cache_dir
 from scsearch.index.plan import QueryPlan, QueryPlanner
 from scsearch.index.query import ParsedQuery, is_stopword, parse
 from scsearch.index.ranking import ranked_hits
@@ -215,7 +215,7 @@ class Searcher:
             if c.phrase or c.alternatives or c.exact or c.prefix or c.negated:
                 return None
             w = c.words[0]
-            if self.lexicon.frequency(w) == 0 and not dictionary_forms().get(fold(w)) and not is_stopword(w):
+            if self.lexicon.frequency(w) == 0 and not dictionary_lemmas(fold(w)) and not is_stopword(w):
                 s = self.lexicon.suggest(w)
                 if s:
                     words.append(s)

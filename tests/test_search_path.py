@@ -14,7 +14,7 @@ import pytest
 
 from scsearch.index import store
 from scsearch.index.bonus import EXACT_BONUS, PROXIMITY_BONUS, positional_factors
-from scsearch.index.lexicon import TYPO_FILE, Lexicon
+from scsearch.index.lexicon import TYPO_FILE, Lexicon, dictionary_lemmas
 from scsearch.index.search import Searcher
 from scsearch.index.snippets import WINDOW_TOKENS, best_window
 from scsearch.index.types import SearchRequest
@@ -89,10 +89,11 @@ def test_typo_index_is_written_with_the_generation(data_dir: Path) -> None:
 
 
 def test_cli_search_loads_no_lemmatiser(data_dir: Path) -> None:
+    assert dictionary_lemmas("mestum") == ("mesto",)  # the folded dictionary's look-up table exists (built once)
     code = (
         "import sys, json\n"
         "from scsearch.cli import main\n"
-        f"sys.argv = ['scsearch', '--data-dir', {str(data_dir)!r}, 'search', 'elektromobylita', '--json']\n"
+        f"sys.argv = ['scsearch', '--data-dir', {str(data_dir)!r}, 'search', 'elektromobylita obcim', '--json']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('simplemma', 'stanza', 'torch'))\n"
         "print(json.dumps(heavy), file=sys.stderr)\n"
