@@ -47,14 +47,14 @@ print(json.dumps({"open_first": first, "open_again": again, "warm": times}))
 """
 
 
-def _cli(repo: Path, data: Path, query: str) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of one ``scsearch search --json`` process."""
+def _cli(repo: Path, data: Path, query: str) -> tuple[float, int, float]:
+    """Wall time, peak RSS (KiB) and CPU time (user + system) of one ``scsearch search --json`` process."""
     env = dict(os.environ, PYTHONPATH=str(repo))
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "scsearch.cli", "--data-dir", str(data), "search", query, "--json"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir())
     _, _, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - t, int(usage.ru_maxrss)
+    return time.perf_counter() - t, int(usage.ru_maxrss), usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -74,12 +74,14 @@ def main() -> None:
         cli = [_cli(repo, data / "syn", q) for _ in range(max(1, args.repeat // 2)) for q in QUERIES]
     warm = summary_ms(res["warm"])
     fresh = summary_ms([c[0] for c in cli])
+    cpu = summary_ms([c[2] for c in cli])
     print(f"Machine: {machine()}; checkout {repo}; {args.pages} synthetic pages")
     print("| measure | value |\n|---|---:|")
     print(f"| open a generation, first time (ms) | {res['open_first'] * 1000:.0f} |")
     print(f"| open it again, arrays on disk (ms) | {res['open_again'] * 1000:.0f} |")
     print(f"| warm search p50 / p95 (ms) | {warm[0]:.1f} / {warm[1]:.1f} |")
     print(f"| CLI search, fresh process p50 / p95 (ms) | {fresh[0]:.0f} / {fresh[1]:.0f} |")
+    print(f"| CLI search, CPU time of the process p50 / p95 (ms) | {cpu[0]:.0f} / {cpu[1]:.0f} |")
     print(f"| CLI search peak RSS (MiB) | {max(c[1] for c in cli) / 1024:.0f} |")
 
 

@@ -29,7 +29,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from scsearch.index.arrays import load_or_build
-from scsearch.index.whoosh_read import length_byte_slow, length_bytes, read_positions, read_postings
+from scsearch.index.whoosh_read import length_byte_slow, length_bytes, read_positions, read_postings, skip_to
 
 __all__ = ["FastScorer", "read_postings"]
 
@@ -338,7 +338,7 @@ class FastScorer:
             m = leaf._terms.matcher(field, btext, fmt)
             for d in local:
                 if m.is_active() and m.id() < d:
-                    m.skip_to(d)
+                    skip_to(m, d)
                 if not m.is_active():
                     break
                 if m.id() == d:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 from html import escape
 
 from scsearch.index.stemmer import stem
@@ -16,6 +17,8 @@ from scsearch.ingest.tokenize import fold, normalize_token, tokenize
 
 WINDOW_TOKENS = 45
 MAX_CHARS = 420
+_folded = lru_cache(maxsize=65_536)(fold)  # words repeat across hits: each distinct one is folded once
+_normalized = lru_cache(maxsize=65_536)(normalize_token)
 MAX_SCAN_CHARS = 60_000  # text read per hit for its snippet (a unit is ~3,000 words at most)
 
 
@@ -40,10 +43,10 @@ def matched_positions(
     hits = []
     for i, (_, _, tok) in enumerate(toks):
         lemma = lem[i]
-        if lemma in lemmas or (forms and normalize_token(tok) in forms):
+        if lemma in lemmas or (forms and _normalized(tok) in forms):
             hits.append(i)
             continue
-        folded = fold(tok)
+        folded = _folded(tok)
         if (
             folded in lemmas
             or (stems and stem(tok) in stems)

@@ -5,6 +5,7 @@ Reads W3 codec blocks whole where it can; any other codec is walked posting by p
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 import numpy as np
@@ -100,3 +101,17 @@ def length_byte_slow(leaf: Any, docnum: int, field: str) -> int:
 
     length = leaf.doc_field_length(docnum, field, 0)
     return int(length_to_byte(length or 0))
+
+
+def skip_to(m: Any, target: int) -> None:
+    """``m.skip_to(target)``, with a binary search inside the block for W3 matchers (whoosh steps
+    through the block one posting at a time)."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    if type(m) is not W3LeafMatcher or m._byteids:
+        m.skip_to(target)
+        return
+    if target > m.block_max_id():
+        m._skip_to_block(lambda: target > m.block_max_id())
+    if m.is_active() and m.id() < target:
+        m._i = bisect_left(m._ids, target, m._i)  # the block's max id is >= target: it stays in the block
