@@ -9,6 +9,7 @@ blocks of the few re-ranked records are read (a matcher skips to each), never th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from scsearch.index.fastscore import FastScorer
 
@@ -18,7 +19,7 @@ PROXIMITY_SLOP = 2
 
 
 def positional_factors(
-    fast: FastScorer, docnums: Sequence[int], proximity: Sequence[set[str]], phrases: Sequence[Sequence[str]]
+    fast: FastScorer, docnums: Sequence[int], proximity: Sequence[AbstractSet[str]], phrases: Sequence[Sequence[str]]
 ) -> list[float]:
     """A score factor per docnum (callers hold the generation's I/O lock: postings are read)."""
     factors = [1.0] * len(docnums)

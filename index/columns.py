@@ -46,15 +46,18 @@ class Columns:
                 self.ministry, self.deadline]
 
 
-_ARRAYS = ("alive", "decision", "date", "doc_type", "year", "meeting", "doc_id", "ministry", "deadline")
-_NAMES = ("doc_type_names", "year_names", "meeting_names", "ministry_names")
-
-
 def build_columns(gen: Path | None, searcher: Any) -> Columns:
     """The filter values of every record, read once per generation and kept memory-mapped next to it."""
     n = searcher.doc_count_all()
     bundle = load_or_build(gen, "columns", n, lambda: _read_columns(searcher, n))
-    return Columns(n=n, **{k: bundle[k] for k in _ARRAYS}, **{k: list(bundle[k]) for k in _NAMES})
+    return Columns(
+        n=n, alive=bundle["alive"], decision=bundle["decision"], date=bundle["date"],
+        doc_type=bundle["doc_type"], doc_type_names=list(bundle["doc_type_names"]),
+        year=bundle["year"], year_names=list(bundle["year_names"]),
+        meeting=bundle["meeting"], meeting_names=list(bundle["meeting_names"]),
+        doc_id=bundle["doc_id"], ministry=bundle["ministry"], ministry_names=list(bundle["ministry_names"]),
+        deadline=bundle["deadline"],
+    )
 
 
 def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
