@@ -59,6 +59,7 @@ class FastScorer:
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._shared: dict[tuple[str, bytes], Postings] = {}
         self._cached_postings = 0
         self._pos_cache: OrderedDict[tuple[str, bytes], np.ndarray] = OrderedDict()
         self._cached_positions = 0
@@ -112,6 +113,9 @@ class FastScorer:
     def postings(self, field: str, btext: bytes) -> Postings:
         """Live docnums holding the term and their BM25F scores (boost 1), cached."""
         key = (field, btext)
+        shared = self._shared.get(key)
+        if shared is not None:
+            return shared
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
@@ -128,6 +132,14 @@ class FastScorer:
                     _, old = self._cache.popitem(last=False)
                     self._cached_postings -= len(old[0])
         return value
+
+    def share_postings(self, postings: dict[tuple[str, bytes], Postings]) -> None:
+        """Posting lists kept outside the bounded cache (memory-mapped, shared by processes)."""
+        self._shared = dict(postings)
+
+    def load_postings(self, field: str, btext: bytes) -> Postings:
+        """A term's postings read from the index (not cached)."""
+        return self._load(field, btext)
 
     def _load(self, field: str, btext: bytes) -> Postings:
         if (field, btext) not in self._reader:

@@ -17,6 +17,7 @@ from whoosh import index as windex
 from scsearch.index import store
 from scsearch.index.columns import Columns, build_columns
 from scsearch.index.fastscore import FastScorer
+from scsearch.index.hot_postings import share_hot_postings
 from scsearch.index.lexicon import Lexicon
 
 
@@ -51,19 +52,18 @@ def open_generation(gen: Path) -> Generation:
 
 
 def prewarm_postings(st: Generation, number: int) -> None:
-    """Read the postings of the most frequent lemmas (and the positions of the most frequent quarter)
-    into the scorer's cache, one term at a time under the I/O lock, so the first searches after a
-    re-index find them warm."""
+    """Map the postings of the ``number`` most frequent lemmas (written once next to the generation,
+    shared by every process) and read the positions of the most frequent quarter into this process's
+    cache, one term at a time under the I/O lock, so the first searches after a re-index find them warm."""
     try:
+        share_hot_postings(st.path, st.searcher, st.fast, st.io, number)
         with st.io:
-            terms = st.searcher.reader().most_frequent_terms("lemma", number=number)
+            terms = st.searcher.reader().most_frequent_terms("lemma", number=number // 4)
         fieldobj = st.searcher.schema["lemma"]
-        for rank, (_freq, text) in enumerate(terms):
+        for _freq, text in terms:
             btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
             with st.io:
-                st.fast.postings("lemma", btext)
-                if rank < number // 4:  # positions (for phrases) of the most frequent quarter
-                    st.fast.positions("lemma", btext)
+                st.fast.positions("lemma", btext)  # for phrases
     except Exception:  # noqa: BLE001 - warming is an optimisation; a closed reader just stops it
         return
 

@@ -120,3 +120,22 @@ def test_two_pointer_window_equals_the_quadratic_one() -> None:
         hits = sorted(rng.sample(range(400), rng.randint(1, 60)))
         keys = [rng.choice("abcde") for _ in hits]
         assert best_window(hits, keys) == _old_best_window(hits, keys)
+
+
+def test_prewarmed_postings_are_mapped_and_give_the_same_results(data_dir: Path) -> None:
+    cold = Searcher(data_dir)
+    warm = Searcher(data_dir, prewarm=50)
+    queries = ("dotace", "dotace městům", '"pracovní skupina"', "strategie rozvoj")
+    expected = [[(h.record_id, round(h.score, 4)) for h in cold.search(SearchRequest(query=q)).hits] for q in queries]
+    warm.search(SearchRequest(query="x"))
+    warm.wait_warm()
+    st = warm._open()
+    assert st is not None and (st.path / "arrays" / "hot-50" / "ids.npy").exists()
+    ids, scores = st.fast.postings("lemma", b"dotace")
+    assert isinstance(ids, np.memmap) and len(ids) == 2
+    loaded = st.fast.load_postings("lemma", b"dotace")
+    assert np.array_equal(ids, loaded[0]) and np.allclose(scores, loaded[1])
+    got = [[(h.record_id, round(h.score, 4)) for h in warm.search(SearchRequest(query=q)).hits] for q in queries]
+    assert got == expected
+    cold.close()
+    warm.close()
