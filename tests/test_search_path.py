@@ -139,3 +139,15 @@ def test_prewarmed_postings_are_mapped_and_give_the_same_results(data_dir: Path)
     assert got == expected
     cold.close()
     warm.close()
+
+
+def test_api_states_the_limit_cap(data_dir: Path) -> None:
+    from scsearch.index.types import MAX_LIMIT
+    from scsearch.webui import create_app
+
+    client = create_app({"DATA_DIR": str(data_dir), "TESTING": True}).test_client()
+    out = client.get("/api/search?q=dotace&limit=1000").get_json()
+    assert out["total"] == len(out["hits"]) == 2
+    assert any(f"nejvýše {MAX_LIMIT}" in n for n in out["notices"])
+    assert not any("nejvýše" in n for n in client.get(f"/api/search?q=dotace&limit={MAX_LIMIT}").get_json()["notices"])
+    assert SearchRequest(query="", doc_types=("decision",)).hit_cap > MAX_LIMIT
