@@ -151,3 +151,12 @@ def test_api_states_the_limit_cap(data_dir: Path) -> None:
     assert any(f"nejvýše {MAX_LIMIT}" in n for n in out["notices"])
     assert not any("nejvýše" in n for n in client.get(f"/api/search?q=dotace&limit={MAX_LIMIT}").get_json()["notices"])
     assert SearchRequest(query="", doc_types=("decision",)).hit_cap > MAX_LIMIT
+
+
+@pytest.mark.parametrize("module", ["scsearch.index.snippets", "scsearch.index.stored", "scsearch.ingest.extract.units"])
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
