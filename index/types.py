@@ -7,6 +7,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+MAX_LIMIT = 200  # hits per request (pages/groups); more are reached with ``offset``
+MAX_DECISION_LIMIT = 1000  # the decisions list: records of one sentence each
+
+
 
 @dataclass(frozen=True)
 class SearchRequest:
@@ -24,6 +28,11 @@ class SearchRequest:
     sort: str = "relevance"  # "relevance" | "date" | "date_asc"
     group: bool = False  # group hits by document (UI); flat page hits otherwise
     include_decisions: bool = False  # decision records only when asked for (doc_types has "decision" or this)
+
+    @property
+    def hit_cap(self) -> int:
+        """The most hits one request returns: ``MAX_LIMIT``, more for a list of decisions only."""
+        return MAX_DECISION_LIMIT if self.doc_types == ("decision",) else MAX_LIMIT
 
 
 @dataclass(frozen=True)
