@@ -69,6 +69,9 @@ class ManifestEntry:
         data.pop("reason")
         for key in ("ministries", "authors", "overridden", "warnings"):
             data[key] = list(data[key])
+        for key in ("source", "indexed_at", "changed_at"):  # optional: absent rather than empty
+            if not data[key]:
+                data.pop(key)
         return data
 
 
