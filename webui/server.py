@@ -73,7 +73,7 @@ def warm_up(app: Flask) -> threading.Thread:
 
     def _open() -> None:
         with contextlib.suppress(Exception):  # no index yet, or unreadable: requests report it
-            state.searcher.stats()
+            state.searcher.prewarm()  # maps the generation's arrays, reads the most frequent postings
             state.documents_by_id()
 
     thread = threading.Thread(target=_open, daemon=True, name="scsearch-warm-up")

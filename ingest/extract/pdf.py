@@ -260,8 +260,11 @@ def extract_pdf(path: Path, opts: Options) -> ExtractedDocument:
             for i in rest:
                 if time.monotonic() > deadline:
                     raise TooLarge(str(path), "překročen čas zpracování souboru")
-                raw[i] = _plumber_page(path, plumber_pages, i, warnings) if i < len(plumber_pages) \
-                    else _pdfium_page(path, i)
+                if i < len(plumber_pages):
+                    raw[i] = _plumber_page(path, plumber_pages, i, warnings)
+                else:  # pdfplumber does not see this page either: its text, if any, is pdfium's
+                    warnings.append(f"strana {i + 1}: pdfplumber ji nevidí, text z pypdfium2")
+                    raw[i] = _pdfium_page(path, i, coverage=1.0)
         STATS["pdfplumber"] += time.perf_counter() - t1
     pages = [rp for rp in raw if rp is not None]
     t2 = time.perf_counter()
@@ -295,6 +298,8 @@ def _pdfium_layout_page(doc: pdfium.PdfDocument, index: int) -> RawPage | None:
             textpage.close()
     finally:
         page.close()
+    if not read.words and (read.chars > 0 or drawn.image_coverage < SCAN_COVERAGE):
+        return None  # no words for pdfium on a page that is not a bare scan: pdfminer sometimes reads them
     words = list(read.words)
     tables: list[Line] = []
     if drawn.may_hold_table:

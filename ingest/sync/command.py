@@ -68,6 +68,9 @@ def cmd_sync(args: Any, data_dir: Path) -> int:
     ingested = failed_files = 0
     if not report.error:
         ingested, failed_files = ingest_dir(data_dir, report.into, quiet=args.json)
+        from scsearch.alerts.cli import after_ingest  # e-mail alerts for what the sync brought
+
+        after_ingest(data_dir, out=sys.stderr if args.json else None)
     if args.json:
         print(json.dumps(report_json(report, ingested), ensure_ascii=False))
     else:
