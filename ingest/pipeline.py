@@ -453,6 +453,7 @@ class Pipeline:
     ) -> tuple[int, dict[str, Any]]:
         from scsearch.ingest.metadata import analyze, load_override
         from scsearch.ingest.metadata.entities import entity_token, find_entities
+        from scsearch.ingest.metadata.records import entry_fields as record_entry_fields
 
         assert writer is not None
         override = load_override(f)
@@ -509,6 +510,7 @@ class Pipeline:
             "overridden": list(meta.overridden),
             "warnings": list(doc.warnings),
         }
+        entry.update(record_entry_fields(doc, meta, key))
         return units_count, entry
 
     def _lemmatize(self, texts: list[str], caches: Caches) -> list[AnalysedText]:

@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     msub = m.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
     msub.add_parser("status", help="co je nainstalováno a který lemmatizátor je aktivní")
     msub.add_parser("download", help="stáhnout české modely stanza (vyžaduje internet)")
+
+    from scsearch import cli_records
+
+    cli_records.add_parsers(sub, _date, _ministry)
     return p
 
 
@@ -291,6 +295,7 @@ _COMMANDS = {
     "serve": _cmd_serve,
     "models": _cmd_models,
 }
+_COMMANDS.update(__import__("scsearch.cli_records", fromlist=["COMMANDS"]).COMMANDS)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,17 @@
+"""Per-document record data stored with the document's manifest entry at index time:
+the funding calls of an overview (``calls``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scsearch.ingest.metadata.calls import extract_calls
+from scsearch.models import DocumentMeta, ExtractedDocument
+
+
+def entry_fields(doc: ExtractedDocument, meta: DocumentMeta, path: str) -> dict[str, Any]:
+    """Fields added to a document's manifest entry (JSON values only)."""
+    out: dict[str, Any] = {}
+    if meta.doc_type == "funding_overview":
+        out["calls"] = [row.to_json() for row in extract_calls(doc, path)]
+    return out
