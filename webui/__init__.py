@@ -17,7 +17,8 @@ from flask import Flask
 from scsearch import settings
 
 # Blueprint modules in registration order; optional ones are skipped when absent.
-BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.search", "scsearch.webui.documents", "scsearch.webui.api", "scsearch.webui.help")
+BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.search", "scsearch.webui.documents", "scsearch.webui.api", "scsearch.webui.help",
+                               "scsearch.webui.calls")
 OPTIONAL_BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.admin",)
 
 

@@ -1,0 +1,113 @@
+"""Funding calls: the "Výzvy" page (``/vyzvy``) and ``GET /api/calls`` (the JSON of ``scsearch calls --json``).
+
+Parameters (page and API alike): ``open_on`` (RRRR-MM-DD; the page also takes 7. 9. 2016),
+``closing_within`` (days), ``ministry`` (repeated), ``applicant``, ``area``, ``q``, ``today`` (the
+reference date of ``closing_within``, default today). The API answers bad values with 400 and
+``{"error", "parameter"}``; the page ignores them with a notice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from scsearch.index.calls import Call, CallFilter, build_calls, calls_json, filter_calls
+from scsearch.ingest.metadata.calls import CATEGORIES
+from scsearch.ingest.metadata.entities import normalize_ministry
+from scsearch.models import MINISTRIES
+from scsearch.webui.links import document_url
+from scsearch.webui.params import ParamError, parse_date
+from scsearch.webui.state import get_state
+
+bp = Blueprint("calls", __name__)
+
+MAX_TEXT = 200
+MAX_DAYS = 3660
+SOON_DAYS = 30  # "closing soon" on the page
+
+
+def parse_call_args(args: Mapping[str, str] | MultiDict[str, str], *, strict: bool) -> tuple[CallFilter, list[str]]:
+    """A ``CallFilter`` from query parameters; strict: ``ParamError`` on a bad value, else a notice."""
+    multi = args if isinstance(args, MultiDict) else MultiDict(args)
+    notices: list[str] = []
+
+    def bad(param: str, message: str) -> None:
+        if strict:
+            raise ParamError(param, message)
+        notices.append(message + " Hodnota byla ignorována.")
+
+    dates: dict[str, dt.date | None] = {}
+    for name in ("open_on", "today"):
+        raw = (multi.get(name) or "").strip()
+        dates[name] = parse_date(raw, lenient=not strict) if raw else None
+        if raw and dates[name] is None:
+            bad(name, f"Neplatné datum „{raw[:40]}“ (očekáváno RRRR-MM-DD).")
+    days: int | None = None
+    raw_days = (multi.get("closing_within") or "").strip()
+    if raw_days:
+        if raw_days.isdigit() and int(raw_days) <= MAX_DAYS:
+            days = int(raw_days)
+        else:
+            bad("closing_within", f"Neplatný počet dní „{raw_days[:40]}“ (očekáváno 0–{MAX_DAYS}).")
+    ministries: list[str] = []
+    for raw in multi.getlist("ministry"):
+        code = normalize_ministry(raw) if raw.strip() else None
+        if code is None and raw.strip():
+            bad("ministry", f"Neznámé ministerstvo „{raw[:40]}“.")
+        elif code and code not in ministries:
+            ministries.append(code)
+    text = {k: (multi.get(k) or "").strip()[:MAX_TEXT] for k in ("applicant", "area", "q")}
+    f = CallFilter(open_on=dates["open_on"], closing_within=days, today=dates["today"] or dt.date.today(),
+                   ministries=tuple(ministries), applicant=text["applicant"], area=text["area"], query=text["q"])
+    return f, notices
+
+
+def _all_calls() -> list[Call]:
+    return build_calls(get_state().searcher.documents())
+
+
+def row_url(version: Any) -> str:
+    """The document page at the overview's row (spreadsheet) or page (PDF)."""
+    row = version.row
+    return document_url(version.doc_id, anchor=f"p{row.page if row.page is not None else row.row}")
+
+
+@bp.get("/api/calls")
+def api_calls() -> Response:
+    f, _ = parse_call_args(request.args, strict=True)
+    return jsonify(calls_json(filter_calls(_all_calls(), f)))
+
+
+@bp.errorhandler(ParamError)
+def _bad_param(exc: ParamError) -> tuple[Response, int]:
+    return jsonify({"error": exc.message, "parameter": exc.param, "status": 400}), 400
+
+
+@bp.get("/vyzvy")
+def page() -> str:
+    args = request.args.copy()
+    view = args.get("stav", "otevrene")
+    if view not in ("otevrene", "konci", "vse"):
+        view = "otevrene"
+    f, notices = parse_call_args(args, strict=False)
+    day = f.open_on or f.today or dt.date.today()
+    if view == "otevrene":
+        f = dataclasses.replace(f, open_on=day)
+    elif view == "konci":
+        f = dataclasses.replace(f, open_on=day, closing_within=f.closing_within or SOON_DAYS)
+    everything = _all_calls()
+    calls = filter_calls(everything, f)
+    if args.get("razeni") == "termin_desc":
+        calls.reverse()
+    areas = sorted({c.row.area for c in everything if c.row.area})
+    return render_template(
+        "calls/index.html", calls=calls, f=f, view=view, day=day, notices=notices, areas=areas,
+        ministries=MINISTRIES, categories=[name for name, _ in CATEGORIES], row_url=row_url,
+        sort=args.get("razeni", "termin"), soon_days=SOON_DAYS, total_all=len(everything),
+    )
