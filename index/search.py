@@ -168,12 +168,6 @@ def _build_columns(gen: Path, searcher: Any) -> _Columns:
         mins[docnum] = tuple(m for m in (fields.get("ministry") or "").split(",") if m)
         if fields.get("decision"):
             deadline[docnum] = _deadline_int(fields["decision"])
-    # a presentation given at a meeting belongs to it: records without a meeting number take the
-    # number of the minutes of the same date
-    meeting_of_date = {int(date[i]): meetings[i] for i in range(n) if types[i] == "minutes" and meetings[i] and date[i]}
-    for i in range(n):
-        if not meetings[i] and date[i] and int(date[i]) in meeting_of_date:
-            meetings[i] = meeting_of_date[int(date[i])]
     ministry_names = sorted({m for ms in mins for m in ms})
     col = {m: i for i, m in enumerate(ministry_names)}
     ministry = np.zeros((n, len(ministry_names)), dtype=bool)

@@ -299,6 +299,7 @@ class Pipeline:
                 if pool is not None:
                     pool.close()
             if writer is not None:
+                self._assign_meetings(manifest, caches, writer, report)
                 if writer.changed or self.full:
                     t0 = time.perf_counter()
                     final = writer.commit(
@@ -434,6 +435,26 @@ class Pipeline:
             )
         return done
 
+    def _assign_meetings(self, manifest: dict[str, dict[str, Any]], caches: Caches, writer: GenerationWriter,
+                         report: IngestReport) -> None:
+        """Presentations that do not name their meeting take the number of the minutes of their date,
+        written on every record (re-indexed from the extraction cache when the calendar changed)."""
+        from scsearch.ingest.meeting_calendar import assignments
+
+        for key, number in assignments(manifest).items():
+            entry = manifest[key]
+            doc = caches.extracted(entry.get("sha256", ""), self.options_key)
+            f = Path(entry.get("abs_path", key))
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            if doc is None:
+                report.notices.append(f"Číslo jednání pro {key} nelze zapsat: text není v mezipaměti.")
+                continue
+            manifest[key] = self._index_document(key, f, entry["sha256"], st, doc, caches, writer, report,
+                                                 meeting=number)[1]
+
     def _drop_old(self, key: str, old_manifest: dict[str, dict[str, Any]], writer: GenerationWriter | None) -> None:
         """A file that now fails leaves the index (its old version would be stale)."""
         old = old_manifest.get(key)
@@ -450,6 +471,7 @@ class Pipeline:
         caches: Caches,
         writer: GenerationWriter | None,
         report: IngestReport,
+        meeting: int | None = None,
     ) -> tuple[int, dict[str, Any]]:
         from scsearch.ingest.metadata import analyze, load_override
         from scsearch.ingest.metadata.entities import entity_token, find_entities
@@ -458,6 +480,9 @@ class Pipeline:
         assert writer is not None
         override = load_override(f)
         meta: DocumentMeta = analyze(doc, path=key, override=override)
+        assigned = meeting is not None and meta.meeting_number is None
+        if assigned:  # the meeting of its date, from the calendar (ingest.meeting_calendar)
+            meta = dataclasses.replace(meta, meeting_number=meeting)
         if meta.decisions and _has_pdf_twin(f):
             # Zapis.docx beside its export Zapis.pdf: the decisions are listed once, from the PDF (it has pages)
             meta = dataclasses.replace(meta, decisions=())
@@ -510,7 +535,7 @@ class Pipeline:
             "overridden": list(meta.overridden),
             "warnings": list(doc.warnings),
         }
-        entry.update(record_entry_fields(doc, meta, key))
+        entry.update(record_entry_fields(doc, meta, key), meeting_assigned=assigned)
         return units_count, entry
 
     def _lemmatize(self, texts: list[str], caches: Caches) -> list[AnalysedText]:
