@@ -237,6 +237,7 @@ class Pipeline:
             self.progress(result, done, total)
 
     def _run_locked(self, paths: list[str | os.PathLike[str]], report: IngestReport, remove_missing: bool) -> None:
+        self._deferred: dict[str, ExtractedDocument] = {}  # presentations waiting for the meeting calendar
         current = store.current_generation(self.data_dir)
         old_manifest = {} if self.full else store.read_manifest(current)
         manifest: dict[str, dict[str, Any]] = {k: dict(v) for k, v in store.read_manifest(current).items()}
@@ -439,11 +440,14 @@ class Pipeline:
                          report: IngestReport) -> None:
         """Presentations that do not name their meeting take the number of the minutes of their date,
         written on every record (re-indexed from the extraction cache when the calendar changed)."""
-        from scsearch.ingest.meeting_calendar import assignments
+        from scsearch.ingest.meeting_calendar import assignments, calendar
 
-        for key, number in assignments(manifest).items():
+        cal = calendar(manifest)
+        todo = {key: cal.get(str(manifest[key].get("date") or "")) for key in self._deferred if key in manifest}
+        todo.update(assignments(manifest))
+        for key, number in todo.items():
             entry = manifest[key]
-            doc = caches.extracted(entry.get("sha256", ""), self.options_key)
+            doc = self._deferred.get(key) or caches.extracted(entry.get("sha256", ""), self.options_key)
             f = Path(entry.get("abs_path", key))
             try:
                 st = f.stat()
@@ -453,7 +457,8 @@ class Pipeline:
                 report.notices.append(f"Číslo jednání pro {key} nelze zapsat: text není v mezipaměti.")
                 continue
             manifest[key] = self._index_document(key, f, entry["sha256"], st, doc, caches, writer, report,
-                                                 meeting=number)[1]
+                                                 meeting=number, final=True)[1]
+        self._deferred.clear()
 
     def _drop_old(self, key: str, old_manifest: dict[str, dict[str, Any]], writer: GenerationWriter | None) -> None:
         """A file that now fails leaves the index (its old version would be stale)."""
@@ -472,6 +477,7 @@ class Pipeline:
         writer: GenerationWriter | None,
         report: IngestReport,
         meeting: int | None = None,
+        final: bool = False,
     ) -> tuple[int, dict[str, Any]]:
         from scsearch.ingest.metadata import analyze, load_override
         from scsearch.ingest.metadata.entities import entity_token, find_entities
@@ -505,9 +511,14 @@ class Pipeline:
             doc_id=doc_id, path=key, abs_path=str(f.resolve()), doc=doc, meta=meta, units=units, title=title,
             headings=headings, decisions=decisions, entity_tokens=entity_tokens,
         )
-        writer.delete_document(doc_id)
-        pairs = [(tok, index_token(lem)) for a in analysed for (_, _, tok), lem in zip(a.tokens, a.lemmas, strict=True)]
-        writer.add_records(records, pairs)
+        if meta.doc_type == "presentation" and meta.meeting_number is None and not final:
+            # written once the meeting calendar of the run is known (``_assign_meetings``): whoosh cannot
+            # delete records added earlier in the same writer session
+            self._deferred[key] = doc
+        else:
+            writer.delete_document(doc_id)
+            pairs = [(tok, index_token(lem)) for a in analysed for (_, _, tok), lem in zip(a.tokens, a.lemmas, strict=True)]
+            writer.add_records(records, pairs)
         report.timings["index"] += time.perf_counter() - t1
         units_count = sum(1 for r in records if r["kind"] != "decision")
         entry = {

@@ -60,4 +60,26 @@ def cmd_calls(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {"calls": cmd_calls}
+def cmd_meetings(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.index.meetings import load_meetings, meetings_json
+    from scsearch.index.search import Searcher
+
+    meetings = load_meetings(Searcher(data_dir))
+    if args.json:
+        print(json.dumps(meetings_json(meetings), ensure_ascii=False))
+        return EXIT_OK
+    for m in meetings:
+        date = m.date.isoformat() if m.date else "----------"
+        print(f"{date}  {m.number}. jednání{f' – {m.place}' if m.place else ''}")
+        print(f"    přítomna ministerstva: {', '.join(m.ministries_present) or '–'}")
+        for d in m.documents:
+            print(f"    [{d.doc_type}] {d.title} ({d.path})")
+        for dec in m.decisions:
+            done = dec.get("done")
+            state = f" – splněno ({done['meeting']}. jednání)" if done else ""
+            print(f"    {dec.get('number') or dec.get('kind')}: {dec.get('text', '')[:100]}{state}")
+    print(f"\nCelkem {len(meetings)} jednání")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {"calls": cmd_calls, "meetings": cmd_meetings}

@@ -18,7 +18,7 @@ from scsearch import settings
 
 # Blueprint modules in registration order; optional ones are skipped when absent.
 BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.search", "scsearch.webui.documents", "scsearch.webui.api", "scsearch.webui.help",
-                               "scsearch.webui.calls")
+                               "scsearch.webui.calls", "scsearch.webui.meetings")
 OPTIONAL_BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.admin",)
 
 
