@@ -24,10 +24,11 @@ class MeetingDocument:
     doc_type: str
     title: str
     format: str
+    formats: tuple[dict[str, Any], ...] = ()  # the same text in other formats (index.dedup)
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "doc_type": self.doc_type, "title": self.title, "doc_id": self.doc_id,
-                "format": self.format}
+                "format": self.format, "formats": list(self.formats)}
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,11 @@ def _day(value: Any) -> dt.date | None:
 
 def build_meetings(documents: Iterable[dict[str, Any]], decisions: Iterable[dict[str, Any]]) -> list[Meeting]:
     """Meetings in date order from manifest entries (with ``path``) and decision JSONs (with ``path``)."""
-    docs = [d for d in documents if d.get("meeting") and d.get("doc_type") in MEETING_DOC_TYPES]
+    documents = list(documents)
+    primary_type = {d.get("doc_id"): d.get("doc_type") for d in documents}
+    # a document counts as its group's primary type (a PDF export typed "other" of a presentation)
+    docs = [d for d in documents if d.get("meeting") and primary_type.get(d.get("group") or d.get("doc_id"),
+                                                                          d.get("doc_type")) in MEETING_DOC_TYPES]
     by_number: dict[int, list[dict[str, Any]]] = {}
     for d in docs:
         by_number.setdefault(int(d["meeting"]), []).append(d)
@@ -90,7 +95,8 @@ def build_meetings(documents: Iterable[dict[str, Any]], decisions: Iterable[dict
         meetings.append(Meeting(
             number=number, date=date, place=place,
             documents=tuple(MeetingDocument(d["path"], str(d.get("doc_id", "")), d.get("doc_type", ""),
-                                            d.get("title", ""), str(d.get("format", ""))) for d in members),
+                                            d.get("title", ""), str(d.get("format", "")), tuple(d.get("formats") or ()))
+                            for d in members if not d.get("group") or d.get("group") == d.get("doc_id")),
             decisions=(), ministries_present=tuple(dict.fromkeys(present)), task_reports=tuple(reports),
         ))  # fmt: skip
     meetings.sort(key=lambda m: (m.date or dt.date.max, m.number))

@@ -16,11 +16,10 @@ import json
 import os
 import pickle
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from whoosh import query as Q
 
 from scsearch.index import store
 from scsearch.index.citation import citation
+from scsearch.index.dedup import collapse_formats
 from scsearch.index.fastscore import FastScorer
 from scsearch.index.lexicon import Lexicon, dictionary_forms, set_cache_dir
 from scsearch.index.query import Clause, ParsedQuery, is_stopword, parse
@@ -82,6 +82,7 @@ class _Columns:
     ministry: np.ndarray  # bool [n, len(ministry_names)]
     ministry_names: list[str]
     deadline: np.ndarray  # int32 yyyymmdd of a decision's deadline, 0 none
+    doc_id_names: list[str] = field(default_factory=list)  # doc_id code -> doc_id
 
 
 @dataclass
@@ -107,7 +108,7 @@ def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
 
 
 COLUMNS_FILE = "columns.pickle"
-COLUMNS_VERSION = 3
+COLUMNS_VERSION = 4
 
 
 def _places(n: int) -> str:
@@ -177,9 +178,9 @@ def _build_columns(gen: Path, searcher: Any) -> _Columns:
     doc_type, doc_type_names = _codes(types)
     year, year_names = _codes(years)
     meeting, meeting_names = _codes(meetings)
-    doc_id, _ = _codes(docs)
+    doc_id, doc_id_names = _codes(docs)
     cols = _Columns(n, alive, decision, date, doc_type, doc_type_names, year, year_names, meeting, meeting_names,
-                    doc_id, ministry, ministry_names, deadline)
+                    doc_id, ministry, ministry_names, deadline, doc_id_names)
     try:
         tmp = cache.with_name(f"{COLUMNS_FILE}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
@@ -232,7 +233,7 @@ class Searcher:
                 searcher=searcher,
                 meta=store.read_meta(gen),
                 lexicon=Lexicon.load(gen),
-                cols=_build_columns(gen, searcher),
+                cols=collapse_formats(_build_columns(gen, searcher), store.read_manifest(gen)),
                 fast=FastScorer(searcher),
                 filter_cache={},
             )
@@ -594,13 +595,13 @@ class Searcher:
             return [], [], 0
         total_docs = int(np.unique(st.cols.doc_id[sel]).size)
         if req.group:
-            # rank the best pages, then one group per document; an original and its PDF export
-            # (same folder and name, e.g. Zapis.docx + Zapis.pdf) form one group, so the list is not doubled
+            # rank the best pages, then one group per document (other formats of a document are left
+            # out of the columns at open: ``dedup.collapse_formats``)
             depth = max(GROUP_DEPTH, (offset + limit) * 10)
             ranked = self._top(st, mask, scores, allowed, depth, terms, req.sort)
             order: dict[str, list[tuple[float, dict[str, Any]]]] = {}
             for item in ranked:
-                order.setdefault(_family(item[1]["path"]), []).append(item)
+                order.setdefault(item[1]["doc_id"], []).append(item)
             families = list(order)
             groups = []
             for fam in families[offset : offset + limit]:
@@ -795,11 +796,6 @@ def _in_order(tokens: list[str], wanted: list[set[str]], slop: int) -> bool:
         else:
             return True
     return False
-
-
-def _family(path: str) -> str:
-    p = PurePosixPath(unicodedata.normalize("NFC", path.replace("\\", "/")))
-    return str(p.with_suffix("")).casefold()
 
 
 def _empty_facets() -> dict[str, dict[str, int]]:

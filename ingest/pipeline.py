@@ -25,6 +25,7 @@ from typing import Any
 from scsearch import settings
 from scsearch.index import store
 from scsearch.index.analysis import index_token, sentences
+from scsearch.index.dedup import assign_groups
 from scsearch.index.records import AnalysedText, build_records, doc_id_for
 from scsearch.index.schema import SCHEMA_VERSION
 from scsearch.index.writer import GenerationWriter
@@ -301,6 +302,7 @@ class Pipeline:
                     pool.close()
             if writer is not None:
                 self._assign_meetings(manifest, caches, writer, report)
+                assign_groups(manifest)  # duplicate formats, written with the generation's manifest
                 if writer.changed or self.full:
                     t0 = time.perf_counter()
                     final = writer.commit(
