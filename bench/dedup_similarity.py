@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import PurePosixPath
 
-from scsearch.index.dedup import containment, shingles, signature, similarity
+from scsearch.index.dedup import containment, fingerprint
 from scsearch.index.search import Searcher
 
 
@@ -22,7 +22,7 @@ def main(data_dir: str) -> None:
     sigs = {}
     for d in docs:
         text = "\n".join(u.get("text") or "" for u in s.document_units(d["doc_id"]) if u.get("kind") != "decision")
-        sigs[d["path"]] = (signature(text), len(shingles(text)))
+        sigs[d["path"]] = fingerprint(text)
     twins, others = [], []
     paths = sorted(sigs)
     for i, a in enumerate(paths):

@@ -101,7 +101,7 @@ def _candidates(items: list[tuple[str, list[int]]]) -> list[tuple[str, str]]:
         return []
     keys = [k for k, _ in items]
     sigs = np.array([s for _, s in items], dtype=np.uint64)
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for i in range(len(keys) - 1):
         sims = (sigs[i + 1 :] == sigs[i]).mean(axis=1)
         pairs.extend((keys[i], keys[i + 1 + j]) for j in np.nonzero(sims >= MIN_JACCARD)[0])
