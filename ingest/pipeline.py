@@ -445,7 +445,8 @@ class Pipeline:
         from scsearch.ingest.meeting_calendar import assignments, calendar
 
         cal = calendar(manifest)
-        todo = {key: cal.get(str(manifest[key].get("date") or "")) for key in self._deferred if key in manifest}
+        todo = {key: cal.get(str(manifest[key].get("date") or "")) for key in self._deferred
+                if manifest.get(key, {}).get("status") == "indexed"}
         todo.update(assignments(manifest))
         for key, number in todo.items():
             entry = manifest[key]
@@ -458,8 +459,15 @@ class Pipeline:
             if doc is None:
                 report.notices.append(f"Číslo jednání pro {key} nelze zapsat: text není v mezipaměti.")
                 continue
-            manifest[key] = self._index_document(key, f, entry["sha256"], st, doc, caches, writer, report,
-                                                 meeting=number, final=True)[1]
+            try:
+                manifest[key] = self._index_document(key, f, entry["sha256"], st, doc, caches, writer, report,
+                                                     meeting=number, final=True)[1]
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+                writer.delete_document(entry.get("doc_id", ""))
+                reason = f"chyba při indexaci ({type(exc).__name__}: {exc})"[:300]
+                manifest[key] = {"status": "failed", "sha256": entry["sha256"], "reason": reason,
+                                 "doc_id": entry.get("doc_id", "")}
+                report.notices.append(f"{key}: {reason}")
         self._deferred.clear()
 
     def _drop_old(self, key: str, old_manifest: dict[str, dict[str, Any]], writer: GenerationWriter | None) -> None:

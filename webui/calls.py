@@ -23,7 +23,7 @@ from scsearch.ingest.metadata.entities import normalize_ministry
 from scsearch.models import MINISTRIES
 from scsearch.webui.links import document_url
 from scsearch.webui.params import ParamError, parse_date
-from scsearch.webui.state import get_state
+from scsearch.webui.records_cache import per_generation
 
 bp = Blueprint("calls", __name__)
 
@@ -69,7 +69,7 @@ def parse_call_args(args: Mapping[str, str] | MultiDict[str, str], *, strict: bo
 
 
 def _all_calls() -> list[Call]:
-    return build_calls(get_state().searcher.documents())
+    return per_generation("calls", lambda searcher: build_calls(searcher.documents()))
 
 
 def row_url(version: Any) -> str:

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from scsearch.index.meetings import load_meetings, meetings_json
 from scsearch.webui.links import document_url
+from scsearch.webui.records_cache import per_generation
 from scsearch.webui.state import get_state
 
 bp = Blueprint("meetings", __name__)
@@ -15,13 +16,13 @@ bp = Blueprint("meetings", __name__)
 
 @bp.get("/api/meetings")
 def api_meetings() -> Response:
-    return jsonify(meetings_json(load_meetings(get_state().searcher)))
+    return jsonify(meetings_json(per_generation("meetings", load_meetings)))
 
 
 @bp.get("/jednani")
 def page() -> str:
     state = get_state()
-    meetings = load_meetings(state.searcher)
+    meetings = per_generation("meetings", load_meetings)
     doc_ids = {path: d.get("doc_id", "") for path, d in ((d["path"], d) for d in state.searcher.documents())}
 
     def report_url(path: str, page: int | None) -> str:
