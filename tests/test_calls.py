@@ -191,3 +191,33 @@ def test_filter_functions_directly(own_data: Path) -> None:
     calls = build_calls(Searcher(own_data).documents())
     soon = filter_calls(calls, CallFilter(today=dt.date(2018, 4, 15), closing_within=30))
     assert [c.row.call for c in soon] == ["90. výzva – Zeleň v sídlech"]
+
+
+def test_docx_overview_is_a_third_version(tmp_path: Path) -> None:
+    from docx import Document
+
+    from scsearch.ingest.lemmatize import get_lemmatizer
+    from scsearch.ingest.pipeline import Pipeline
+
+    _overview(tmp_path / "Prehled_vyzev_SC_2018-03-31.xlsx", "31. 3. 2018", Q1, merge="A3:A4")
+    doc = Document()
+    doc.add_heading("Přehled aktuálních výzev v klíčových oblastech Smart Cities – aktualizace k 30. 9. 2018", 1)
+    table = doc.add_table(rows=1, cols=len(HEADER))
+    for cell, text in zip(table.rows[0].cells, HEADER, strict=True):
+        cell.text = text
+    for values in (["MMR", "IROP", "80. výzva – Chytré parkování", "Doprava", "500,0", "1. 2. 2018", "31. 12. 2018",
+                    "obce, kraje"],
+                   ["MZe", "Národní dotace", "Program 129 300 – Obnova venkova", "Venkov", "250 mil. Kč", "1. 10. 2018",
+                    "30. 11. 2018", "obce do 3 000 obyvatel, svazky obcí"]):
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    doc.save(str(tmp_path / "Prehled_vyzev_SC_2018-09-30.docx"))
+    data = tmp_path / "data"
+    assert not Pipeline(data, lemmatizer=get_lemmatizer("simplemma")).run([str(tmp_path)]).failed
+    by = {c["call_number"] or c["call"]: c for c in calls_json(data)["calls"]}
+    parking = by["80"]
+    assert [v["open_to"] for v in parking["versions"]] == ["2018-06-30", "2018-12-31"]
+    assert parking["source"]["path"].endswith(".docx") and parking["source"]["row"] == 1
+    assert by["129300"]["allocation_czk"] == 250_000_000 and by["129300"]["source"]["row"] == 2
+    assert names(calls_json(data, "--open-on", "2018-10-15", "--applicant", "svazky obcí")) == {
+        "Program 129 300 – Obnova venkova"}

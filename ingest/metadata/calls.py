@@ -219,7 +219,7 @@ def call_rows_from_lines(lines: Iterable[tuple[int | None, int, str]], path: str
     """Call rows from (page, row, line) triples; a line without a call name is not a call."""
     header: list[str] = []
     previous: dict[str, str] = {}
-    on_page: dict[int, int] = {}
+    on_page: dict[int | None, int] = {}
     out: list[CallRow] = []
     for page, row, line in lines:
         pairs = _split_labelled(line)
@@ -245,7 +245,7 @@ def call_rows_from_lines(lines: Iterable[tuple[int | None, int, str]], path: str
                 if FLAG_MERGED not in flags:
                     flags.append(FLAG_MERGED)
         previous = {k: v for k, v in cells.items() if k in _FILL_DOWN}
-        if page is not None:  # a table line on a page: its row among the calls of that page
+        if not row:  # a table line on a page (not a spreadsheet row): its row among the calls of that page
             on_page[page] = row = on_page.get(page, 0) + 1
         out.append(_row(cells, labels, flags, path, page, row))
     return out
