@@ -18,9 +18,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-## Ingest the sample corpus and serve the UI on http://$(HOST):$(PORT)/
+## Ingest the sample corpus, report what the machine lacks (doctor) and serve the UI (gunicorn) on http://$(HOST):$(PORT)/
 demo: install
 	$(BIN)/scsearch --data-dir $(DATA) ingest corpus/ ; test $$? -le 1
+	-$(BIN)/scsearch --data-dir $(DATA) doctor
 	$(BIN)/scsearch --data-dir $(DATA) serve --host $(HOST) --port $(PORT)
 
 ## Lint, type-check and run the whole test suite

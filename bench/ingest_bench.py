@@ -26,8 +26,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None)
     args = ap.parse_args()
 
-    from scsearch.ingest.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     lem = get_lemmatizer(args.lemmatizer)
     with tempfile.TemporaryDirectory() as tmp:

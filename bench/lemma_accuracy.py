@@ -77,7 +77,7 @@ def score(lem: object, sents: list[list[Word]], drop_punct: bool) -> tuple[int, 
 
 
 def backends(names: list[str], train_tiny: bool) -> dict[str, object]:
-    from scsearch.ingest.lemmatize import ModelsNotFound, get_lemmatizer
+    from scsearch.language.lemmatize import ModelsNotFound, get_lemmatizer
 
     out: dict[str, object] = {}
     for name in names:
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         words = secs = 0.0
         for f, sents in data.items():
             if name == "simplemma":
-                from scsearch.ingest.lemmatize.simplemma_backend import _lemma
+                from scsearch.language.lemmatize.simplemma_backend import _lemma
 
                 _lemma.cache_clear()
             c, n, w, s = score(lem, sents, drop_punct=False)

@@ -40,8 +40,8 @@ QUERIES: dict[str, list[dict]] = {
 
 
 def build_corpus_index(data_dir: Path) -> None:
-    from scsearch.ingest.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     Pipeline(data_dir, lemmatizer=get_lemmatizer("simplemma")).run([str(CORPUS)])
 
@@ -53,9 +53,9 @@ def build_synthetic(source: Path, target: Path, pages: int, seed: int = 7) -> fl
     from scsearch.index import store
     from scsearch.index.analysis import form_token
     from scsearch.index.records import date_int
-    from scsearch.index.stemmer import stem
     from scsearch.index.writer import GenerationWriter
-    from scsearch.ingest.tokenize import tokenize
+    from scsearch.language.stemmer import stem
+    from scsearch.language.tokenize import tokenize
     from scsearch.models import MINISTRIES
 
     rnd = random.Random(seed)

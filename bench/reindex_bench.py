@@ -28,8 +28,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=1000)
     args = ap.parse_args()
-    from scsearch.ingest.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     lem = get_lemmatizer("simplemma")
     with tempfile.TemporaryDirectory() as tmp:

@@ -85,8 +85,8 @@ def main() -> None:
     if args.data_dir:
         res = evaluate(Path(args.data_dir), args.verbose, queries)
     else:
-        from scsearch.ingest.lemmatize import get_lemmatizer
         from scsearch.ingest.pipeline import Pipeline
+        from scsearch.language.lemmatize import get_lemmatizer
 
         if not Path(args.corpus).exists():
             sys.exit(f"{args.corpus} is not available")

@@ -25,6 +25,7 @@ def main() -> int:
         ["retrieval_eval.py", "--queries", str(HERE / "queries_czech_docs.tsv"),
          "--corpus", str(HERE.parent.parent / "shared" / "eval" / "czech-docs")],
         ["query_bench.py", "--pages", "10000", "20000"] + ([] if quick else ["100000"]),
+        ["load_bench.py"] + (["--searches", "20"] if quick else ["--searches", "200", "--reindexes", "2"]),
     ]
     failed = 0
     for args in runs:

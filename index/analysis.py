@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from scsearch.ingest.tokenize import fold, normalize_token, tokenize
+from scsearch.language.tokenize import fold, normalize_token, tokenize
 
 _SENT_BREAK = re.compile(r"(?<=[^\W\d]{2}[.!?])\s+(?=[\"„(]?[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ0-9])|\n\s*\n|\n(?=\s*[-•–*▪]\s)")
 MAX_SENT = 80

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scsearch.ingest.metadata.calls import CallRow, applicant_category, call_number
-from scsearch.ingest.tokenize import fold
+from scsearch.language.tokenize import fold
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from scsearch.ingest.metadata.dates import find_dates
-from scsearch.ingest.tokenize import fold
+from scsearch.language.dates import find_dates
+from scsearch.language.tokenize import fold
 
 SHINGLE = 3  # words per shingle
 PERMUTATIONS = 128

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from scsearch.ingest.tokenize import fold
+from scsearch.language.tokenize import fold
 
 FILE = "lexicon.pickle"
 

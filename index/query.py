@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from scsearch.ingest.tokenize import fold, tokenize
+from scsearch.language.tokenize import fold, tokenize
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -103,7 +103,7 @@ _LEX = re.compile(
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    text = resources.files("index").joinpath("data/stopwords_cs.txt").read_text(encoding="utf-8")
+    text = resources.files("scsearch.index").joinpath("data/stopwords_cs.txt").read_text(encoding="utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
@@ -124,7 +124,7 @@ def _parse_date(value: str) -> dt.date | None:
 
 def parse(text: str) -> ParsedQuery:
     """Parse a query string. Never raises."""
-    from scsearch.ingest.metadata.entities import normalize_ministry
+    from scsearch.language.entities import normalize_ministry
 
     text = (text or "").replace("\x00", " ")
     pq = ParsedQuery(clauses=[])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scsearch.index.analysis import form_token, index_token
-from scsearch.index.stemmer import stem
+from scsearch.language.stemmer import stem
 from scsearch.models import DECISION_TYPE, MINISTRIES, UNIT_ROW, Decision, DocumentMeta, ExtractedDocument
 
 

@@ -33,9 +33,9 @@ from scsearch.index.fastscore import FastScorer
 from scsearch.index.lexicon import Lexicon, dictionary_forms, set_cache_dir
 from scsearch.index.query import Clause, ParsedQuery, is_stopword, parse
 from scsearch.index.snippets import make_snippet
-from scsearch.index.stemmer import stem
 from scsearch.index.types import DocGroup, Hit, SearchRequest, SearchResponse
-from scsearch.ingest.tokenize import fold, normalize_token, tokenize
+from scsearch.language.stemmer import stem
+from scsearch.language.tokenize import fold, normalize_token, tokenize
 
 HEAD_BOOST = 2.5
 FORM_BOOST = 0.6
@@ -334,7 +334,7 @@ class Searcher:
 
     def _entity_groups(self, clauses: list[Clause]) -> list[tuple[list[int], str]]:
         """Runs of plain single-word clauses that name an entity (ministry, programme, body)."""
-        from scsearch.ingest.metadata.entities import entity_token, find_entities, normalize_ministry
+        from scsearch.language.entities import entity_token, find_entities, normalize_ministry
 
         plain = [
             i
@@ -735,7 +735,7 @@ class Searcher:
 def active_lemmatizer_name() -> str:
     """Which backend ``get_lemmatizer(settings)`` would choose, without loading any model."""
     from scsearch import settings
-    from scsearch.ingest.lemmatize import ModelsNotFound, find_models
+    from scsearch.language.lemmatize import ModelsNotFound, find_models
 
     choice = str(settings.get("lemmatizer")).lower()
     if choice in ("simplemma", "stanza"):
@@ -752,7 +752,7 @@ def active_lemmatizer_name() -> str:
 @lru_cache(maxsize=1)
 def synonym_groups() -> dict[str, tuple[str, ...]]:
     """Folded lemma -> the other lemmas of its group (index/data/synonyms_cs.txt)."""
-    text = resources.files("index").joinpath("data/synonyms_cs.txt").read_text(encoding="utf-8")
+    text = resources.files("scsearch.index").joinpath("data/synonyms_cs.txt").read_text(encoding="utf-8")
     out: dict[str, tuple[str, ...]] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):

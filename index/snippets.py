@@ -11,8 +11,8 @@ import re
 from collections.abc import Collection
 from html import escape
 
-from scsearch.index.stemmer import stem
-from scsearch.ingest.tokenize import fold, normalize_token, tokenize
+from scsearch.language.stemmer import stem
+from scsearch.language.tokenize import fold, normalize_token, tokenize
 
 WINDOW_TOKENS = 45
 MAX_CHARS = 420

@@ -202,7 +202,7 @@ class Pipeline:
     @property
     def lemmatizer(self) -> Any:
         if self._lemmatizer is None:
-            from scsearch.ingest.lemmatize import get_lemmatizer
+            from scsearch.language.lemmatize import get_lemmatizer
 
             self._lemmatizer = get_lemmatizer(settings.get("lemmatizer"), settings.get("stanza_dir") or None)
         return self._lemmatizer
@@ -490,8 +490,8 @@ class Pipeline:
         final: bool = False,
     ) -> tuple[int, dict[str, Any]]:
         from scsearch.ingest.metadata import analyze, load_override
-        from scsearch.ingest.metadata.entities import entity_token, find_entities
         from scsearch.ingest.metadata.records import entry_fields as record_entry_fields
+        from scsearch.language.entities import entity_token, find_entities
 
         assert writer is not None
         override = load_override(f)

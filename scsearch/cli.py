@@ -7,15 +7,18 @@ the index is locked by another writer; 2 usage errors (one line on stderr).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from scsearch import errors, settings
-from scsearch.models import DOC_TYPES
+from scsearch.index import params as rp
+
+T = TypeVar("T")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -25,49 +28,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"scsearch: chyba: {message}\n")
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"neplatné datum {value!r} (očekáváno RRRR-MM-DD)") from None
+def _arg(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse type from a request-value parser shared with the web API (``index.params``):
+    the same ranges and Czech messages, ASCII digits only; a bad value exits 2 with one line."""
+
+    def convert(value: str) -> T:
+        try:
+            return parse(value)
+        except rp.ParamError as exc:
+            raise argparse.ArgumentTypeError(exc.message) from None
+
+    convert.__name__ = getattr(parse, "__name__", "hodnota")
+    return convert
 
 
-def _ministry(value: str) -> str:
-    from scsearch.ingest.metadata.entities import normalize_ministry
-
-    code = normalize_ministry(value)
-    if code is None:
-        raise argparse.ArgumentTypeError(
-            f"neznámé ministerstvo {value!r} (MMR, MŽP, MPO, MD, MZe, MZd, MPSV, MK, MV)"
-        )
-    return code
-
-
-def _doc_type(value: str) -> str:
-    v = value.strip().lower()
-    if v not in DOC_TYPES + ("decision",):
-        raise argparse.ArgumentTypeError(f"neznámý typ {value!r} ({', '.join(DOC_TYPES + ('decision',))})")
-    return v
-
-
-def _meeting(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"neplatné číslo jednání {value!r}") from None
-    if not 1 <= n <= 999:
-        raise argparse.ArgumentTypeError(f"číslo jednání musí být 1–999, ne {n}")
-    return n
-
-
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"neplatné číslo {value!r}") from None
-    if n < 1 or n > 1000:
-        raise argparse.ArgumentTypeError(f"počet musí být 1–1000, ne {n}")
-    return n
+_date = _arg(partial(rp.parse_date, param="date", label="datum"))
+_ministry = _arg(rp.parse_ministry)
+_doc_type = _arg(rp.parse_doc_type)
+_meeting = _arg(rp.parse_meeting)
+_positive = _arg(rp.parse_limit)
+_offset = _arg(rp.parse_offset)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,13 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("query")
     s.add_argument("--json", action="store_true", help="výstup jako JSON")
     s.add_argument("--limit", type=_positive, default=10)
-    s.add_argument("--offset", type=int, default=0)
+    s.add_argument("--offset", type=_offset, default=0)
     s.add_argument("--ministry", type=_ministry, action="append", default=[])
     s.add_argument("--type", dest="types", type=_doc_type, action="append", default=[])
     s.add_argument("--from", dest="date_from", type=_date)
     s.add_argument("--to", dest="date_to", type=_date)
     s.add_argument("--meeting", type=_meeting, action="append", default=[], help="číslo jednání (lze opakovat)")
-    s.add_argument("--sort", choices=("relevance", "date", "date_asc"), default="relevance")
+    s.add_argument("--sort", choices=rp.SORTS, default="relevance")
     s.add_argument("--group", action="store_true", help="seskupit podle dokumentů")
 
     d = sub.add_parser("documents", help="seznam zaindexovaných dokumentů")
@@ -113,12 +93,23 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="spustit webové rozhraní")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=5000)
-    sv.add_argument("--debug", action="store_true")
+    sv.add_argument("--debug", action="store_true", help="ladicí režim (vývojový server)")
+    sv.add_argument("--dev", action="store_true", help="vývojový server Flasku místo gunicornu")
+    sv.add_argument("--workers", type=int, default=None, help="počet procesů serveru (výchozí: počet jader)")
 
     m = sub.add_parser("models", help="jazykové modely (stanza)")
     msub = m.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
     msub.add_parser("status", help="co je nainstalováno a který lemmatizátor je aktivní")
     msub.add_parser("download", help="stáhnout české modely stanza (vyžaduje internet)")
+
+    doc = sub.add_parser("doctor", help="zkontrolovat instalaci (OCR, LibreOffice, modely, index, administrace)")
+    doc.add_argument("--json", action="store_true")
+    bk = sub.add_parser("backup", help="zálohovat index, cache a databázi administrace do jednoho archivu")
+    bk.add_argument("file", help="cílový archiv (.tar)")
+    rs = sub.add_parser("restore", help="obnovit zálohu do prázdného datového adresáře")
+    rs.add_argument("file", help="archiv vytvořený scsearch backup")
+    for cmd in (bk, rs):  # --data-dir also after the command name
+        cmd.add_argument("--data-dir", default=argparse.SUPPRESS, help="datový adresář")
 
     from scsearch import cli_records
 
@@ -178,11 +169,17 @@ def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | None) -> int:
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.ingest.runlog import record_run
     from scsearch.progress import ProgressPrinter
 
     printer = ProgressPrinter(sys.stdout)
     pipeline = Pipeline(data_dir, full=full, progress=printer.file_done, workers=workers)
-    report = pipeline.run(paths)
+    started, failed = time.monotonic(), -1
+    try:
+        report = pipeline.run(paths)
+        failed = len(report.failed)
+    finally:
+        record_run(data_dir, time.monotonic() - started, ok=failed == 0, files_failed=max(0, failed))
     printer.finish(report)
     return EXIT_FAILED if report.failed else EXIT_OK
 
@@ -190,11 +187,12 @@ def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | 
 def _request_from(args: argparse.Namespace, query: str, types: list[str]) -> Any:
     from scsearch.index.types import SearchRequest
 
-    if args.date_from and args.date_to and args.date_from > args.date_to:
-        raise errors.UsageError("datum --from je po datu --to")
     deadline_from, deadline_to = getattr(args, "deadline_from", None), getattr(args, "deadline_to", None)
-    if deadline_from and deadline_to and deadline_from > deadline_to:
-        raise errors.UsageError("datum --deadline-from je po datu --deadline-to")
+    try:
+        rp.check_range(args.date_from, args.date_to, "from", "Datum")
+        rp.check_range(deadline_from, deadline_to, "deadline_from", "Termín")
+    except rp.ParamError as exc:
+        raise errors.UsageError(exc.message) from None
     return SearchRequest(
         query=query,
         ministries=tuple(dict.fromkeys(args.ministry)),
@@ -262,16 +260,16 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
-    from scsearch.webui import create_app
+    from scsearch.webui.server import ServeOptions, default_workers, serve
 
-    app = create_app({"DATA_DIR": str(data_dir)})
-    print(f"scsearch: webové rozhraní běží na http://{args.host}:{args.port}/ (index: {data_dir})", flush=True)
-    app.run(host=args.host, port=args.port, debug=args.debug, threaded=True, use_reloader=False)
-    return EXIT_OK
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise errors.UsageError("--workers musí být 1–64")
+    return serve(ServeOptions(host=args.host, port=args.port, workers=args.workers or default_workers(),
+                              data_dir=data_dir, dev=args.dev, debug=args.debug))
 
 
 def _cmd_models(args: argparse.Namespace, data_dir: Path) -> int:
-    from scsearch.ingest.lemmatize import models_download, models_status
+    from scsearch.language.lemmatize import models_download, models_status
 
     stanza_dir = settings.get("stanza_dir") or None
     if args.models_command == "status":
@@ -286,6 +284,24 @@ def _cmd_models(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _cmd_doctor(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.doctor import main as doctor_main
+
+    return doctor_main(data_dir, args.json)
+
+
+def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.backup import backup_main
+
+    return backup_main(data_dir, Path(args.file))
+
+
+def _cmd_restore(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.backup import restore_main
+
+    return restore_main(Path(args.file), data_dir)
+
+
 _COMMANDS = {
     "ingest": _cmd_ingest,
     "reindex": _cmd_reindex,
@@ -294,6 +310,9 @@ _COMMANDS = {
     "decisions": _cmd_decisions,
     "serve": _cmd_serve,
     "models": _cmd_models,
+    "doctor": _cmd_doctor,
+    "backup": _cmd_backup,
+    "restore": _cmd_restore,
 }
 _COMMANDS.update(__import__("scsearch.cli_records", fromlist=["COMMANDS"]).COMMANDS)
 

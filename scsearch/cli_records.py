@@ -13,12 +13,11 @@ EXIT_OK = 0
 
 
 def _days(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"neplatný počet dní {value!r}") from None
-    if not 0 <= n <= 3660:
-        raise argparse.ArgumentTypeError(f"počet dní musí být 0–3660, ne {n}")
+    from scsearch.index.params import ascii_int
+
+    n = ascii_int(value)
+    if n is None or not 0 <= n <= 3660:
+        raise argparse.ArgumentTypeError(f"Neplatný počet dní „{value[:40]}“ (očekáváno 0–3660).")
     return n
 
 

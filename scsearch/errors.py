@@ -74,3 +74,7 @@ class IndexLocked(IndexError_):
 
 class IndexMismatch(IndexError_):
     """The index was built by another schema version or lemmatiser."""
+
+
+class BackupError(ScsearchError):
+    """A backup cannot be written or an archive cannot be restored (Czech message)."""

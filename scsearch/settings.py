@@ -35,7 +35,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_password", "", "SCSEARCH_ADMIN_PASSWORD", "Heslo administrace (nebo hash werkzeug 'scrypt:...'); prázdné = administrace vypnuta."),
     Setting("secret_key", "", "SCSEARCH_SECRET_KEY", "Tajný klíč pro podepisování session; prázdné = náhodný při startu."),
     Setting("upload_max_mb", 50, "SCSEARCH_UPLOAD_MAX_MB", "Nejvyšší velikost nahrávaného souboru v MB."),
+    Setting("metrics", "on", "SCSEARCH_METRICS", "Metriky Prometheus na /metrics: on | off (off = 404)."),
+    Setting("log_format", "text", "SCSEARCH_LOG_FORMAT", "Formát logu serveru: text | json (JSON řádky pro sběrače logů)."),
     Setting("keep_generations", 2, "SCSEARCH_KEEP_GENERATIONS", "Kolik starších generací indexu ponechat."),
+    Setting("trusted_proxies", 0, "SCSEARCH_TRUSTED_PROXIES", "Počet důvěryhodných reverzních proxy před serverem, jejichž X-Forwarded-For/-Proto se použije pro adresu klienta (0 = hlavičky se ignorují)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -23,8 +23,8 @@ def shared_dir(*parts: str) -> Path:
 @pytest.fixture(scope="session")
 def corpus_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """DATA_DIR with the whole sample corpus ingested by the real pipeline (simplemma lemmas)."""
-    from scsearch.ingest.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     data_dir = tmp_path_factory.mktemp("corpus-index")
     report = Pipeline(data_dir, lemmatizer=get_lemmatizer("simplemma")).run([str(CORPUS)])

@@ -349,7 +349,7 @@ def test_interrupted_job_is_shown_after_restart(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_background_job_metadata_edit_and_removal(tmp_path: Path, sources: Path) -> None:
     try:
-        from scsearch.ingest.lemmatize import get_lemmatizer  # noqa: F401
+        from scsearch.language.lemmatize import get_lemmatizer  # noqa: F401
     except ImportError as exc:
         pytest.skip(f"the lemmatizer is not available yet ({exc})")
     from scsearch.index.search import Searcher

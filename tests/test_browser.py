@@ -95,6 +95,8 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # the Content-Security-Policy must not block anything the pages use (inline code would be refused)
+    pg.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
     try:
         yield pg
     finally:

@@ -142,7 +142,8 @@ def test_own_overview_versions_and_flags(own_data: Path) -> None:
 
 def test_bad_option_is_usage_error(own_data: Path) -> None:
     res = cli(own_data, "calls", "--open-on", "15. 4. 2018")
-    assert res.returncode == 2 and "neplatné datum" in res.stderr
+    assert res.returncode == 2 and "neplatné datum" in res.stderr.lower()
+    assert cli(own_data, "calls", "--closing-within", "٥").returncode == 2
 
 
 SAMPLE_OPEN_FOR_OBCE = {  # open on 15. 10. 2017 with municipalities among the applicants (sample corpus)

@@ -52,7 +52,8 @@ def test_malformed_queries_give_valid_json(corpus_data_dir: Path, query: str) ->
 
 
 @pytest.mark.parametrize("args", [["--from", "2017-13-45"], ["--to", "yesterday"], ["--ministry", "XYZ"],
-                                  ["--type", "novel"], ["--limit", "0"], ["--limit", "abc"]])
+                                  ["--type", "novel"], ["--limit", "0"], ["--limit", "abc"], ["--limit", "٥"],
+                                  ["--from", "٢٠١٧-01-01"]])
 def test_bad_option_values_exit_2_one_line(corpus_data_dir: Path, args: list[str]) -> None:
     res = run(corpus_data_dir, "search", "dotace", "--json", *args)
     assert res.returncode == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scsearch.ingest.metadata.entities import (
+from scsearch.language.entities import (
     BY_CODE,
     ENTITIES,
     entity_token,

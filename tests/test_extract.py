@@ -261,12 +261,3 @@ def test_columns_not_invented_for_label_value_lines() -> None:
                                                  ("Omluveni:", "MV")])]
     ordered = reading_order(lines, min_gap=10)
     assert [w.text for ln in ordered for w in ln.words][:4] == ["Datum:", "7. 9.", "Místo:", "Praha"]
-
-
-@pytest.mark.parametrize("module", ["textfix", "tables", "sheetrows", "encoding", "registry"])
-def test_docstring_examples(module: str) -> None:
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(f"scsearch.ingest.extract.{module}"))
-    assert result.attempted > 0 and result.failed == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scsearch.errors import UsageError
-from scsearch.ingest.lemmatize import (
+from scsearch.language.lemmatize import (
     ModelsNotFound,
     SimplemmaLemmatizer,
     StanzaLemmatizer,
@@ -22,7 +22,7 @@ from scsearch.ingest.lemmatize import (
     models_status,
     split_sentences,
 )
-from scsearch.ingest.tokenize import tokenize
+from scsearch.language.tokenize import tokenize
 from tests._fixtures_stanza import TRAIN, train_tiny_models
 
 # --- simplemma -------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def test_stanza_explicit_json_layout_gives_same_lemmas(tiny_stanza_dir: Path, tm
 def test_default_model_dir_matches_stanza_without_importing_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from stanza.resources.common import DEFAULT_MODEL_DIR
 
-    from scsearch.ingest.lemmatize.stanza_models import _stanza_default_model_dir
+    from scsearch.language.lemmatize.stanza_models import _stanza_default_model_dir
 
     monkeypatch.delenv("STANZA_RESOURCES_DIR", raising=False)
     if os.getenv("STANZA_RESOURCES_DIR") is None and DEFAULT_MODEL_DIR.startswith(os.path.expanduser("~")):

@@ -9,7 +9,8 @@ import logging
 import pytest
 
 from scsearch.ingest.metadata import analyze, load_override
-from scsearch.ingest.metadata.dates import (
+from scsearch.ingest.metadata.doctype import unspace
+from scsearch.language.dates import (
     date_from_filename,
     date_from_property,
     find_dates,
@@ -17,7 +18,6 @@ from scsearch.ingest.metadata.dates import (
     meeting_number,
     overview_date_from_text,
 )
-from scsearch.ingest.metadata.doctype import unspace
 from scsearch.models import UNIT_ROW, UNIT_SLIDE, ExtractedDocument, Page
 from tests._fixtures_metadata import litovel
 

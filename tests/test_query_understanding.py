@@ -122,8 +122,8 @@ def test_date_matches_however_spaced(corpus_searcher) -> None:  # type: ignore[n
 
 def test_hyphenated_names_match_their_parts(tmp_path: Path) -> None:
     from scsearch.index.search import Searcher
-    from scsearch.ingest.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     src = tmp_path / "src"
     src.mkdir()
@@ -138,8 +138,8 @@ def test_hyphenated_names_match_their_parts(tmp_path: Path) -> None:
 
 def test_few_pages_with_every_word_are_followed_by_partial_matches(tmp_path: Path) -> None:
     from scsearch.index.search import Searcher
-    from scsearch.ingest.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     src = tmp_path / "src"
     src.mkdir()

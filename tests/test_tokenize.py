@@ -1,4 +1,4 @@
-from scsearch.ingest.tokenize import fold, normalize_token, tokenize
+from scsearch.language.tokenize import fold, normalize_token, tokenize
 
 
 def words(text: str) -> list[str]:

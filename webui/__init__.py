@@ -18,7 +18,7 @@ from scsearch import settings
 
 # Blueprint modules in registration order; optional ones are skipped when absent.
 BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.search", "scsearch.webui.documents", "scsearch.webui.api", "scsearch.webui.help",
-                               "scsearch.webui.calls", "scsearch.webui.meetings")
+                               "scsearch.webui.health", "scsearch.webui.calls", "scsearch.webui.meetings")
 OPTIONAL_BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.admin",)
 
 
@@ -35,10 +35,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from scsearch.webui import state, views_common
+    from scsearch.webui import observability, request_guard, security_headers, state, views_common
 
     state.init_app(app)
+    observability.init_app(app)
     views_common.init_app(app)
+    security_headers.init_app(app)
+    request_guard.init_app(app)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
     for name in OPTIONAL_BLUEPRINTS:

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from scsearch.index.records_json import decision_json, document_json
 from scsearch.webui.links import is_pdf
+from scsearch.webui.observability import count_search
 from scsearch.webui.params import ParamError, parse_search_args
 from scsearch.webui.state import get_state
 
@@ -34,6 +35,7 @@ def search() -> Response:
         args = request.args.copy()
     params = parse_search_args(args, strict=True)
     resp = get_state().searcher.search(params.request())
+    count_search("api", resp.total)
     return jsonify(resp.to_json())
 
 

@@ -17,12 +17,12 @@ from flask import Blueprint, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from scsearch.index import params as rp
 from scsearch.index.calls import Call, CallFilter, build_calls, calls_json, filter_calls
+from scsearch.index.params import ParamError
 from scsearch.ingest.metadata.calls import CATEGORIES
-from scsearch.ingest.metadata.entities import normalize_ministry
 from scsearch.models import MINISTRIES
 from scsearch.webui.links import document_url
-from scsearch.webui.params import ParamError, parse_date
 from scsearch.webui.records_cache import per_generation
 
 bp = Blueprint("calls", __name__)
@@ -40,27 +40,35 @@ def parse_call_args(args: Mapping[str, str] | MultiDict[str, str], *, strict: bo
     def bad(param: str, message: str) -> None:
         if strict:
             raise ParamError(param, message)
-        notices.append(message + " Hodnota byla ignorována.")
+        notices.append(message + " Hodnota byla ignorována.")  # as the search page does
 
     dates: dict[str, dt.date | None] = {}
-    for name in ("open_on", "today"):
+    for name, label in (("open_on", "Datum"), ("today", "Dnes")):
         raw = (multi.get(name) or "").strip()
-        dates[name] = parse_date(raw, lenient=not strict) if raw else None
-        if raw and dates[name] is None:
-            bad(name, f"Neplatné datum „{raw[:40]}“ (očekáváno RRRR-MM-DD).")
+        dates[name] = None
+        if raw:
+            try:
+                dates[name] = rp.parse_date(raw, name, label, lenient=not strict)
+            except ParamError as exc:
+                bad(exc.param, exc.message)
     days: int | None = None
     raw_days = (multi.get("closing_within") or "").strip()
     if raw_days:
-        if raw_days.isdigit() and int(raw_days) <= MAX_DAYS:
-            days = int(raw_days)
+        n = rp.ascii_int(raw_days)
+        if n is not None and 0 <= n <= MAX_DAYS:
+            days = n
         else:
             bad("closing_within", f"Neplatný počet dní „{raw_days[:40]}“ (očekáváno 0–{MAX_DAYS}).")
     ministries: list[str] = []
     for raw in multi.getlist("ministry"):
-        code = normalize_ministry(raw) if raw.strip() else None
-        if code is None and raw.strip():
-            bad("ministry", f"Neznámé ministerstvo „{raw[:40]}“.")
-        elif code and code not in ministries:
+        if not raw.strip():
+            continue
+        try:
+            code = rp.parse_ministry(raw)
+        except ParamError as exc:
+            bad(exc.param, exc.message)
+            continue
+        if code not in ministries:
             ministries.append(code)
     text = {k: (multi.get(k) or "").strip()[:MAX_TEXT] for k in ("applicant", "area", "q")}
     f = CallFilter(open_on=dates["open_on"], closing_within=days, today=dates["today"] or dt.date.today(),

@@ -33,8 +33,8 @@ MIME_TYPES: dict[str, str] = {
     "doc": "application/msword",
     "ppt": "application/vnd.ms-powerpoint",
     "xls": "application/vnd.ms-excel",
-    "html": "text/html; charset=utf-8",
-    "htm": "text/html; charset=utf-8",
+    "html": "text/html",
+    "htm": "text/html",
     "txt": "text/plain",
     "csv": "text/csv",
     "rtf": "application/rtf",
@@ -64,14 +64,14 @@ def original(doc_id: str) -> Response:
     if not path.is_absolute() or not path.is_file():
         abort(404)
     mimetype = mime_type(doc)
-    # HTML originals could run scripts in our origin: serve them as plain text
+    # HTML originals could run scripts in our origin: serve them as plain text (werkzeug adds the charset)
     if mimetype.startswith("text/html"):
-        mimetype = "text/plain; charset=utf-8"
+        mimetype = "text/plain"
     download = request.args.get("stahnout") == "1"
     resp = send_file(path, mimetype=mimetype, as_attachment=download, download_name=path.name, conditional=True)
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    if mimetype != "application/pdf":  # Chromium's PDF viewer does not run in a sandboxed document
-        resp.headers["Content-Security-Policy"] = "sandbox"
+    # Chromium's PDF viewer runs neither in a sandboxed document nor under ``object-src 'none'``
+    pdf_policy = "frame-ancestors 'none'"
+    resp.headers["Content-Security-Policy"] = pdf_policy if mimetype == "application/pdf" else "sandbox"
     return resp
 
 

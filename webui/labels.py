@@ -45,7 +45,7 @@ def type_label(code: str | None) -> str:
 
 def ministry_name(code: str) -> str:
     """Full Czech name of a ministry code (for title attributes)."""
-    from scsearch.ingest.metadata.entities import BY_CODE
+    from scsearch.language.entities import BY_CODE
 
     ent = BY_CODE.get(code)
     return ent.label if ent else code

@@ -12,34 +12,22 @@ and, in the UI, ``page``.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
 from werkzeug.datastructures import MultiDict
 
+from scsearch.index import params as rp
+from scsearch.index.params import ParamError
 from scsearch.index.types import SearchRequest
-from scsearch.ingest.metadata.entities import normalize_ministry
-from scsearch.models import DECISION_TYPE, DOC_TYPES
 
-SORTS = ("relevance", "date", "date_asc")
-TYPES = DOC_TYPES + (DECISION_TYPE,)
-MAX_LIMIT = 1000
 UI_PAGE_SIZE = 10
 MAX_UI_PAGE = 1000
-MAX_MEETING = 999
-_CZ_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
 _TRUE = ("1", "true", "yes", "on", "ano")
 _FALSE = ("", "0", "false", "no", "off", "ne")
-
-
-class ParamError(ValueError):
-    """A parameter value the API rejects (HTTP 400)."""
-
-    def __init__(self, param: str, message: str) -> None:
-        super().__init__(message)
-        self.param = param
-        self.message = message
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -90,39 +78,34 @@ class SearchParams:
         return SearchRequest(**values)  # type: ignore[arg-type]
 
 
-def parse_date(value: str, *, lenient: bool) -> dt.date | None:
-    """ISO ``RRRR-MM-DD`` (the API, like the CLI); the UI also takes ``7. 9. 2016``."""
-    value = value.strip()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    if lenient:
-        m = _CZ_DATE.match(value)
-        if m:
-            try:
-                return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            except ValueError:
-                return None
-    return None
-
-
 class _Collector:
+    """Strict: the first bad value raises ``ParamError``; lenient: bad values become notices."""
+
     def __init__(self, strict: bool) -> None:
         self.strict = strict
         self.notices: list[str] = []
 
-    def bad(self, param: str, message: str) -> None:
+    def bad(self, exc: ParamError) -> None:
         if self.strict:
-            raise ParamError(param, message)
-        self.notices.append(message + " Hodnota byla ignorována.")
+            raise exc
+        self.notices.append(exc.message + " Hodnota byla ignorována.")
 
+    def value(self, parse: Callable[[str], T], raw: str) -> T | None:
+        try:
+            return parse(raw)
+        except ParamError as exc:
+            self.bad(exc)
+            return None
 
-def _int(raw: str) -> int | None:
-    raw = raw.strip()
-    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
-        return None
-    return int(raw)
+    def values(self, parse: Callable[[str], T], raws: list[str]) -> tuple[T, ...]:
+        """The valid, non-empty values in order, without repeats."""
+        out: list[T] = []
+        for raw in raws:
+            if raw.strip():
+                v = self.value(parse, raw)
+                if v is not None and v not in out:
+                    out.append(v)
+        return tuple(out)
 
 
 def _date_range(multi: MultiDict[str, str], c: _Collector, lo: str, hi: str, lo_label: str, hi_label: str,
@@ -131,15 +114,22 @@ def _date_range(multi: MultiDict[str, str], c: _Collector, lo: str, hi: str, lo_
     found: list[dt.date | None] = []
     for name, label in ((lo, lo_label), (hi, hi_label)):
         raw = multi.get(name, "") or ""
-        d = parse_date(raw, lenient=not c.strict) if raw.strip() else None
-        if raw.strip() and d is None:
-            c.bad(name, f"Neplatné datum „{raw[:40]}“ v poli „{label}“ (očekáváno RRRR-MM-DD).")
-        found.append(d)
+        parse = partial(rp.parse_date, param=name, label=label, lenient=not c.strict)
+        found.append(c.value(parse, raw) if raw.strip() else None)
     start, end = found
-    if start and end and start > end:
-        c.bad(lo, f"{what} „od“ je pozdější než {what.lower()} „do“.")
+    try:
+        rp.check_range(start, end, lo, what)
+    except ParamError as exc:
+        c.bad(exc)
         return None, None
     return start, end
+
+
+def _parse_page(raw: str) -> int:
+    n = rp.ascii_int(raw)
+    if n is None or not 1 <= n <= MAX_UI_PAGE:
+        raise ParamError("page", f"Neplatné číslo stránky výsledků „{raw[:40]}“.")
+    return n
 
 
 def parse_search_args(args: Mapping[str, str] | MultiDict[str, str], *, strict: bool) -> SearchParams:
@@ -147,97 +137,36 @@ def parse_search_args(args: Mapping[str, str] | MultiDict[str, str], *, strict: 
     multi: MultiDict[str, str] = args if isinstance(args, MultiDict) else MultiDict(args)
     c = _Collector(strict)
     q = multi.get("q", "") or ""
-
-    ministries: list[str] = []
-    for raw in multi.getlist("ministry"):
-        if not raw.strip():
-            continue
-        code = normalize_ministry(raw)
-        if code is None:
-            c.bad("ministry", f"Neznámé ministerstvo „{raw[:40]}“ (MMR, MŽP, MPO, MD, MZe, MZd, MPSV, MK, MV).")
-        elif code not in ministries:
-            ministries.append(code)
-
-    types: list[str] = []
-    for raw in multi.getlist("type"):
-        v = raw.strip().lower()
-        if not v:
-            continue
-        if v not in TYPES:
-            c.bad("type", f"Neznámý typ dokumentu „{raw[:40]}“ ({', '.join(TYPES)}).")
-        elif v not in types:
-            types.append(v)
-
-    years: list[int] = []
-    for raw in multi.getlist("year"):
-        if not raw.strip():
-            continue
-        y = _int(raw)
-        if y is None or not 1900 <= y <= 2100:
-            c.bad("year", f"Neplatný rok „{raw[:40]}“.")
-        elif y not in years:
-            years.append(y)
-
-    meetings: list[int] = []
-    for raw in multi.getlist("meeting"):
-        if not raw.strip():
-            continue
-        n = _int(raw)
-        if n is None or not 1 <= n <= MAX_MEETING:
-            c.bad("meeting", f"Neplatné číslo jednání „{raw[:40]}“ (očekáváno 1–{MAX_MEETING}).")
-        elif n not in meetings:
-            meetings.append(n)
-
+    ministries = c.values(rp.parse_ministry, multi.getlist("ministry"))
+    types = c.values(rp.parse_doc_type, multi.getlist("type"))
+    years = c.values(rp.parse_year, multi.getlist("year"))
+    meetings = c.values(rp.parse_meeting, multi.getlist("meeting"))
     dates = _date_range(multi, c, "from", "to", "od", "do", "Datum")
     deadlines = _date_range(multi, c, "deadline_from", "deadline_to", "termín od", "termín do", "Termín")
+    sort = c.value(rp.parse_sort, multi.get("sort", "") or "") or "relevance"
 
-    sort = (multi.get("sort", "") or "relevance").strip()
-    if sort not in SORTS:
-        c.bad("sort", f"Neznámé řazení „{sort[:40]}“ ({', '.join(SORTS)}).")
-        sort = "relevance"
+    def single(name: str, parse: Callable[[str], int], default: int) -> int:
+        raw = multi.get(name)
+        value = c.value(parse, raw) if raw is not None and raw.strip() else None
+        return default if value is None else value
 
-    limit = 10
-    raw_limit = multi.get("limit")
-    if raw_limit is not None and raw_limit.strip():
-        n = _int(raw_limit)
-        if n is None:
-            c.bad("limit", f"Neplatné číslo „{raw_limit[:40]}“ v parametru limit.")
-        elif not 1 <= n <= MAX_LIMIT:
-            c.bad("limit", f"Počet musí být 1–{MAX_LIMIT}, ne {n}.")
-        else:
-            limit = n
-
-    offset = 0
-    raw_offset = multi.get("offset")
-    if raw_offset is not None and raw_offset.strip():
-        n = _int(raw_offset)
-        if n is None:
-            c.bad("offset", f"Neplatné číslo „{raw_offset[:40]}“ v parametru offset.")
-        else:
-            offset = max(0, n)
-
-    page = 1
-    raw_page = multi.get("page")
-    if raw_page is not None and raw_page.strip():
-        n = _int(raw_page)
-        if n is None or not 1 <= n <= MAX_UI_PAGE:
-            c.bad("page", f"Neplatné číslo stránky výsledků „{raw_page[:40]}“.")
-        else:
-            page = n
+    limit = single("limit", rp.parse_limit, 10)
+    offset = single("offset", rp.parse_offset, 0)
+    page = single("page", _parse_page, 1)
 
     group = False
     raw_group = (multi.get("group", "") or "").strip().lower()
     if raw_group in _TRUE:
         group = True
     elif raw_group not in _FALSE:
-        c.bad("group", f"Neplatná hodnota „{raw_group[:40]}“ parametru group (true/false).")
+        c.bad(ParamError("group", f"Neplatná hodnota „{raw_group[:40]}“ parametru group (true/false)."))
 
     return SearchParams(
         q=q,
-        ministries=tuple(ministries),
-        types=tuple(types),
-        years=tuple(years),
-        meetings=tuple(meetings),
+        ministries=ministries,
+        types=types,
+        years=years,
+        meetings=meetings,
         date_from=dates[0],
         date_to=dates[1],
         deadline_from=deadlines[0],

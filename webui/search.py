@@ -16,6 +16,7 @@ from scsearch.models import DOC_TYPES
 from scsearch.webui.facets import Facet, build_facet, state_args, url_for_state, with_changes
 from scsearch.webui.labels import date_label
 from scsearch.webui.links import hit_links
+from scsearch.webui.observability import count_search
 from scsearch.webui.params import UI_PAGE_SIZE, SearchParams, parse_search_args
 from scsearch.webui.state import get_state
 
@@ -98,6 +99,7 @@ def index() -> str:
     sort = "date" if listing and p.sort == "relevance" and not p.q.strip() else p.sort
     resp = searcher.search(p.request(limit=size, offset=(p.page - 1) * size, group=not listing, sort=sort,
                                      **page_changes))
+    count_search("ui", resp.total)
     decisions = None
     if not decision_view:
         decisions = searcher.search(

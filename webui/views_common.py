@@ -8,12 +8,17 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from scsearch.webui import labels
+from scsearch.webui.observability import log_error
 from scsearch.webui.state import get_searcher
 
 _ERROR_TITLES = {
     400: "Chybný požadavek",
+    403: "Přístup odepřen",
     404: "Stránka nenalezena",
     405: "Nepovolená metoda",
+    413: "Příliš velký požadavek",
+    414: "Příliš dlouhá adresa požadavku (zkraťte dotaz)",
+    429: "Příliš mnoho požadavků",
     500: "Chyba serveru",
 }
 
@@ -41,7 +46,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:  # never a traceback in a page or an API answer
-        app.logger.exception("unexpected error on %s", request.path)
+        rid = log_error(exc)
         if request.path.startswith("/api/"):
-            return {"error": "Vnitřní chyba serveru.", "status": 500}, 500
-        return render_template("errors/error.html", code=500, title=_ERROR_TITLES[500]), 500
+            return {"error": "Vnitřní chyba serveru.", "status": 500, "request_id": rid}, 500
+        return render_template("errors/error.html", code=500, title=_ERROR_TITLES[500], request_id=rid), 500

@@ -13,10 +13,10 @@ import re
 from pathlib import Path, PurePath
 from typing import Any
 
-from scsearch.ingest.metadata import dates as _dates
 from scsearch.ingest.metadata.decisions import extract_decisions
 from scsearch.ingest.metadata.doctype import document_title, document_type, significant_lines
-from scsearch.ingest.metadata.entities import (
+from scsearch.language import dates as _dates
+from scsearch.language.entities import (
     find_entities,
     find_ministries,
     fold_same_length,

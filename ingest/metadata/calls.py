@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from scsearch.ingest.metadata.dates import find_dates
-from scsearch.ingest.metadata.entities import find_entities, ministry_of, normalize_ministry
-from scsearch.ingest.tokenize import fold
+from scsearch.language.dates import find_dates
+from scsearch.language.entities import find_entities, ministry_of, normalize_ministry
+from scsearch.language.tokenize import fold
 from scsearch.models import MINISTRIES, UNIT_ROW, ExtractedDocument
 
 # Flags (Czech, shown to users as they are).

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from scsearch.ingest.metadata.dates import find_dates
-from scsearch.ingest.metadata.entities import BY_CODE, find_entities, fold_same_length
+from scsearch.language.dates import find_dates
+from scsearch.language.entities import BY_CODE, find_entities, fold_same_length
 from scsearch.models import Decision
 
 # ---------------------------------------------------------------- line classes

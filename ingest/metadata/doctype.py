@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from scsearch.ingest.metadata.entities import fold_same_length
+from scsearch.language.entities import fold_same_length
 from scsearch.models import UNIT_SLIDE, ExtractedDocument
 
 _SINGLE = re.compile(r"^\S$")

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from scsearch.ingest.metadata.entities import find_ministries
+from scsearch.language.entities import find_ministries
 from scsearch.models import ExtractedDocument
 
 _PLACE = re.compile(r"^\s*Místo(?:\s+konání|\s+jednání)?\s*:\s*\|?\s*(?P<v>.+?)\s*$", re.MULTILINE | re.IGNORECASE)

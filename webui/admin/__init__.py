@@ -7,8 +7,9 @@ the app-level setup runs when the blueprint is registered. Configuration (``app.
 - ``ADMIN_PASSWORD``: password or werkzeug hash (default: setting ``admin_password``); empty = admin off
 - ``UPLOAD_DIR``: where uploads go (default: the first source folder, else ``DATA_DIR/uploads``)
 - ``SOURCES``: source folders re-indexed with the uploads (list or ``:``-separated; default: setting ``sources``)
-- ``UPLOAD_MAX_MB`` (default: setting ``upload_max_mb``), ``ADMIN_LOGIN_LIMIT`` (5 failures) per
-  ``ADMIN_LOGIN_WINDOW`` (300 s) per address, ``ADMIN_SESSION_MAX_AGE`` (8 h),
+- ``UPLOAD_MAX_MB`` (default: setting ``upload_max_mb``), ``ADMIN_LOGIN_LIMIT`` (5 attempts) per
+  ``ADMIN_LOGIN_WINDOW`` (300 s) per address or device cookie, ``ADMIN_LOGIN_GLOBAL_LIMIT`` (50 attempts
+  per window from all clients without a device cookie), ``ADMIN_SESSION_MAX_AGE`` (8 h),
   ``SESSION_COOKIE_SECURE`` (always) / ``ADMIN_COOKIE_SECURE_AUTO`` (Secure over https, default on)
 """
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from scsearch.ingest.jobs import now
+from scsearch.ingest.jobs import now, transaction
+
+COUNT_KEY = "počet"
+LAST_KEY = "naposledy"
 
 ACTION_LABELS = {
     "login": "přihlášení",
@@ -65,6 +69,28 @@ class AuditLog:
             "INSERT INTO audit (at, user, ip, action, target, details) VALUES (?, ?, ?, ?, ?, ?)",
             (now(), user, ip, action, target, json.dumps(details, ensure_ascii=False, default=str)),
         )
+
+    def record_repeated(self, user: str, ip: str, action: str, window_s: int) -> None:
+        """One row per address and ``window_s`` for a repeated event: the first occurrence adds a row,
+        later ones count in it (so a flood of blocked logins cannot flood the log)."""
+        stamp = now()
+        with transaction(self.conn):
+            row = self.conn.execute(
+                "SELECT id, at, details FROM audit WHERE action = ? AND ip = ? ORDER BY id DESC LIMIT 1", (action, ip)
+            ).fetchone()
+            fresh = row is not None and (
+                dt.datetime.fromisoformat(stamp) - dt.datetime.fromisoformat(row["at"])).total_seconds() < window_s
+            if fresh:
+                details = json.loads(row["details"])
+                details[COUNT_KEY] = int(details.get(COUNT_KEY, 1)) + 1
+                details[LAST_KEY] = stamp
+                self.conn.execute("UPDATE audit SET details = ? WHERE id = ?",
+                                  (json.dumps(details, ensure_ascii=False), row["id"]))
+            else:
+                self.conn.execute(
+                    "INSERT INTO audit (at, user, ip, action, target, details) VALUES (?, ?, ?, ?, '', ?)",
+                    (stamp, user, ip, action, json.dumps({COUNT_KEY: 1}, ensure_ascii=False)),
+                )
 
     def entries(self, limit: int = 200, offset: int = 0) -> list[AuditEntry]:
         rows = self.conn.execute(

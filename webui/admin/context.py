@@ -13,6 +13,8 @@ from scsearch import settings
 from scsearch.ingest import jobs
 from scsearch.webui.admin import security
 from scsearch.webui.admin.audit import AuditLog
+from scsearch.webui.admin.ratelimit import LoginLimiter
+from scsearch.webui.admin.sessions import SessionStore, password_tag
 from scsearch.webui.admin.uploads import UploadStore
 
 EXT_KEY = "scsearch_admin"
@@ -28,6 +30,7 @@ class AdminConfig:
     max_unzipped_mb: int
     login_limit: int
     login_window_s: int
+    login_global_limit: int
     session_max_age_s: int
 
     @property
@@ -86,6 +89,7 @@ def load_config(app: Flask) -> AdminConfig:
         max_unzipped_mb=int(settings.get("max_unzipped_mb")),
         login_limit=int(app.config.get("ADMIN_LOGIN_LIMIT", 5)),
         login_window_s=int(app.config.get("ADMIN_LOGIN_WINDOW", 300)),
+        login_global_limit=int(app.config.get("ADMIN_LOGIN_GLOBAL_LIMIT", 50)),
         session_max_age_s=int(app.config.get("ADMIN_SESSION_MAX_AGE", 8 * 3600)),
     )
 
@@ -96,7 +100,12 @@ def setup_app(app: Flask) -> None:
     security.harden_session_cookie(app)
     if config.enabled:
         config.upload_dir.mkdir(parents=True, exist_ok=True)
-        jobs.connect(config.data_dir).close()  # create the database and its tables now
+        conn = jobs.connect(config.data_dir)  # create the database and its tables now
+        try:
+            tag = password_tag(str(app.secret_key or ""), config.password)
+            SessionStore(conn, config.session_max_age_s, tag).revoke_others()
+        finally:
+            conn.close()
     app.teardown_appcontext(_close_connection)
 
 
@@ -132,9 +141,15 @@ def audit() -> AuditLog:
     return AuditLog(connection())
 
 
-def limiter() -> security.LoginLimiter:
+def limiter() -> LoginLimiter:
     config = admin_config()
-    return security.LoginLimiter(connection(), config.login_limit, config.login_window_s)
+    return LoginLimiter(connection(), config.login_limit, config.login_window_s, config.login_global_limit)
+
+
+def sessions() -> SessionStore:
+    config = admin_config()
+    tag = password_tag(str(current_app.secret_key or ""), config.password)
+    return SessionStore(connection(), config.session_max_age_s, tag)
 
 
 def indexed_documents() -> list[dict[str, Any]]:

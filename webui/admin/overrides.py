@@ -13,6 +13,9 @@ from typing import Any
 from scsearch.ingest.metadata import normalize_override, override_path
 
 EDITABLE = ("title", "doc_type", "date", "ministries", "authors")
+MAX_TITLE_CHARS = 500
+MAX_AUTHOR_CHARS = 200
+MAX_AUTHORS = 50
 
 
 def read_raw(document: Path) -> dict[str, Any]:
@@ -45,8 +48,13 @@ def from_form(form: Mapping[str, Any], getlist: Any, previous: Mapping[str, Any]
 
 
 def validate(override: Mapping[str, Any]) -> None:
-    """Raise ValueError with a Czech reason when the pipeline would reject the override."""
+    """Raise ValueError with a Czech reason when the pipeline would reject the override or a value is too long."""
     normalize_override(dict(override))
+    if len(str(override.get("title", ""))) > MAX_TITLE_CHARS:
+        raise ValueError(f"Název je příliš dlouhý (nejvýše {MAX_TITLE_CHARS} znaků).")
+    authors = override.get("authors") or []
+    if len(authors) > MAX_AUTHORS or any(len(str(a)) > MAX_AUTHOR_CHARS for a in authors):
+        raise ValueError(f"Nejvýše {MAX_AUTHORS} autorů, každý nejvýše {MAX_AUTHOR_CHARS} znaků.")
 
 
 def write(document: Path, override: Mapping[str, Any]) -> Path:

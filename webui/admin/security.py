@@ -1,28 +1,25 @@
-"""Login, session-bound CSRF tokens and the login rate limit of the admin pages."""
+"""Login: password check, server-side sessions, session-bound CSRF tokens and the device cookie."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import sqlite3
-import time
-from typing import Any
 
 from flask import Flask, Request, request, session
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
+from werkzeug.wrappers import Response as BaseResponse
 
-SESSION_USER = "admin_user"
-SESSION_LOGIN_AT = "admin_login_at"
+from scsearch.webui.admin.sessions import SessionStore
+
+SESSION_TOKEN = "admin_session"
 SESSION_CSRF = "admin_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 HASH_PREFIXES = ("scrypt:", "pbkdf2:")
-
-_FAILURES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS login_failures (ip TEXT NOT NULL, at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS login_failures_ip ON login_failures(ip, at);
-"""
+DEVICE_COOKIE = "scsearch_admin_device"
+DEVICE_MAX_AGE_S = 30 * 24 * 3600
 
 
 def password_matches(configured: str, given: str) -> bool:
@@ -60,29 +57,53 @@ def csrf_valid(req: Request) -> bool:
 # ------------------------------------------------------------------ sessions
 
 
-def logged_in(max_age_s: int) -> bool:
-    user = session.get(SESSION_USER)
-    at = session.get(SESSION_LOGIN_AT)
-    if not user or not isinstance(at, (int, float)):
-        return False
-    return time.time() - at <= max_age_s
+def logged_in(store: SessionStore) -> bool:
+    """Whether the cookie's session token names a live server-side session."""
+    return store.user_of(session.get(SESSION_TOKEN)) is not None
 
 
-def log_in(user: str) -> None:
-    """Start a fresh session (no fixation): new CSRF token, the user and the login time."""
+def log_in(store: SessionStore, user: str, ip: str) -> None:
+    """Start a fresh session (no fixation): a new server-side session and a new CSRF token."""
     session.clear()
-    session[SESSION_USER] = user
-    session[SESSION_LOGIN_AT] = time.time()
+    session[SESSION_TOKEN] = store.create(user, ip)
     session[SESSION_CSRF] = secrets.token_urlsafe(32)
     session.permanent = False
 
 
-def log_out() -> None:
+def log_out(store: SessionStore) -> None:
+    store.end(session.get(SESSION_TOKEN))
     session.clear()
 
 
 def client_ip() -> str:
     return request.remote_addr or "?"
+
+
+# ------------------------------------------------------------------ device cookie
+
+
+def _device_serializer(app: Flask) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(app.secret_key or "", salt="scsearch-admin-device")
+
+
+def device_id(app: Flask, req: Request) -> str | None:
+    """The id of this browser's device cookie (issued at a successful login), if valid."""
+    raw = req.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        value = _device_serializer(app).loads(raw, max_age=DEVICE_MAX_AGE_S)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def set_device_cookie(app: Flask, resp: BaseResponse, known: str | None) -> None:
+    """Give the browser a device cookie after a successful login (renewed, same id when it had one)."""
+    value = _device_serializer(app).dumps(known or secrets.token_urlsafe(16))
+    secure = bool(app.session_interface.get_cookie_secure(app))
+    resp.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_MAX_AGE_S, path="/admin", secure=secure, httponly=True,
+                    samesite="Strict")
 
 
 class AdminSessionInterface(SecureCookieSessionInterface):
@@ -108,41 +129,6 @@ def harden_session_cookie(app: Flask) -> None:
         app.session_interface = AdminSessionInterface()
 
 
-# ------------------------------------------------------------------ rate limit
-
-
-class LoginLimiter:
-    """At most ``limit`` failed logins per ``window_s`` seconds per client address (kept in admin.sqlite)."""
-
-    def __init__(self, conn: sqlite3.Connection, limit: int = 5, window_s: int = 300) -> None:
-        self.conn = conn
-        self.limit = limit
-        self.window_s = window_s
-        conn.executescript(_FAILURES_SCHEMA)
-
-    def _recent(self, ip: str, now: float) -> list[float]:
-        rows = self.conn.execute(
-            "SELECT at FROM login_failures WHERE ip = ? AND at > ? ORDER BY at", (ip, now - self.window_s)
-        ).fetchall()
-        return [float(r[0]) for r in rows]
-
-    def blocked_for(self, ip: str, now: float | None = None) -> int:
-        """Seconds until ``ip`` may try again (0 = not blocked)."""
-        now = time.time() if now is None else now
-        recent = self._recent(ip, now)
-        if len(recent) < self.limit:
-            return 0
-        return max(1, int(recent[-self.limit] + self.window_s - now) + 1)
-
-    def failed(self, ip: str, now: float | None = None) -> None:
-        now = time.time() if now is None else now
-        self.conn.execute("DELETE FROM login_failures WHERE at <= ?", (now - self.window_s,))
-        self.conn.execute("INSERT INTO login_failures (ip, at) VALUES (?, ?)", (ip, now))
-
-    def succeeded(self, ip: str) -> None:
-        self.conn.execute("DELETE FROM login_failures WHERE ip = ?", (ip,))
-
-
-def describe_wait(seconds: int) -> dict[str, Any]:
-    minutes = (seconds + 59) // 60
-    return {"seconds": seconds, "minutes": minutes}
+def describe_wait(seconds: int) -> int:
+    """Whole minutes to wait (rounded up)."""
+    return (seconds + 59) // 60

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -20,11 +20,15 @@ from scsearch.webui.admin.context import (
     indexed_documents,
     limiter,
     queue,
+    sessions,
     uploads,
 )
+from scsearch.webui.admin.ratelimit import GLOBAL, device_bucket, ip_bucket
 
 ADMIN_USER = "admin"
 PUBLIC_ENDPOINTS = {"admin.login", "admin.static"}
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+SMALL_BODY_BYTES = 1024 * 1024  # every request body but an authenticated upload
 MAX_FILES_PER_UPLOAD = 50
 DOC_TYPE_LABELS = {
     "minutes": "zápis z jednání",
@@ -52,6 +56,8 @@ def _admin_context() -> dict[str, Any]:
 
 @bp.before_request
 def _guard() -> Any:
+    """Access control before anything reads the request body: a request without a valid session is
+    refused from its headers alone (only the login form is read, at most ``SMALL_BODY_BYTES``)."""
     if request.endpoint == "admin.static":
         return None
     config = admin_config()
@@ -62,16 +68,23 @@ def _guard() -> Any:
             "SCSEARCH_ADMIN_PASSWORD).",
             404,
         )
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        # bound the body before anything parses the form (the CSRF check below does)
-        many = config.max_upload_bytes * MAX_FILES_PER_UPLOAD + 1024 * 1024
-        request.max_content_length = many if request.endpoint == "admin.upload" else 1024 * 1024
+    authenticated = security.logged_in(sessions())
+    if not authenticated and request.endpoint not in PUBLIC_ENDPOINTS:
+        if request.method == "GET" and not request.path.endswith(".json"):
+            return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+        return _message("Přístup odepřen", "Pro tuto akci se musíte přihlásit do administrace.", 403)
+    if request.method in SAFE_METHODS:
+        return None
+    # bound the body before anything parses the form (the CSRF check below does)
+    upload = authenticated and request.endpoint == "admin.upload"
+    request.max_content_length = config.max_upload_bytes * MAX_FILES_PER_UPLOAD + SMALL_BODY_BYTES if upload \
+        else SMALL_BODY_BYTES
     try:
-        csrf_ok = request.method in ("GET", "HEAD", "OPTIONS") or security.csrf_valid(request)
+        csrf_ok = security.csrf_valid(request)
     except RequestEntityTooLarge:
         mb = config.max_upload_bytes // (1024 * 1024)
-        return _message("Příliš velký požadavek",
-                        f"Odeslaná data jsou příliš velká (nejvýše {MAX_FILES_PER_UPLOAD} souborů po {mb} MB).", 413)
+        limit = f"nejvýše {MAX_FILES_PER_UPLOAD} souborů po {mb} MB" if upload else "nejvýše 1 MB"
+        return _message("Příliš velký požadavek", f"Odeslaná data jsou příliš velká ({limit}).", 413)
     if not csrf_ok:
         return _message(
             "Neplatný formulář",
@@ -79,20 +92,12 @@ def _guard() -> Any:
             "Načtěte stránku znovu a akci opakujte.",
             400,
         )
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        return None
-    if not security.logged_in(config.session_max_age_s):
-        if request.method == "GET" and not request.path.endswith(".json"):
-            return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
-        return _message("Přístup odepřen", "Pro tuto akci se musíte přihlásit do administrace.", 403)
     return None
 
 
 @bp.after_request
 def _no_cache(resp: Response) -> Response:
     resp.headers["Cache-Control"] = "no-store"
-    resp.headers.setdefault("X-Frame-Options", "DENY")
-    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     return resp
 
 
@@ -101,7 +106,10 @@ def _who() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/admin") and not urlsplit(target).netloc and "\\" not in target:
+    """A redirect target after login: a path inside the admin only (no scheme, host, backslash or control
+    character), else the dashboard."""
+    if (target and target.startswith("/admin") and not target.startswith("//") and not urlsplit(target).netloc
+            and "\\" not in target and target.isprintable()):
         return target
     return url_for("admin.index")
 
@@ -109,27 +117,35 @@ def _safe_next(target: str | None) -> str:
 # ------------------------------------------------------------------ login
 
 
+def _too_many(wait: int) -> Any:
+    minutes = security.describe_wait(wait)
+    return _message(
+        "Příliš mnoho pokusů",
+        f"Příliš mnoho neúspěšných pokusů o přihlášení. Zkuste to znovu za {minutes} min.",
+        429,
+    ) + ({"Retry-After": str(wait)},)
+
+
 @bp.route("/prihlaseni", methods=["GET", "POST"], endpoint="login")
 def login() -> Any:
-    ip = security.client_ip()
-    lim = limiter()
     if request.method == "GET":
         return render_template("admin/login.html", next=request.args.get("next", ""))
-    wait = lim.blocked_for(ip)
-    if wait:
-        audit().record("nepřihlášený", ip, "login_blocked")
-        minutes = security.describe_wait(wait)["minutes"]
-        return _message(
-            "Příliš mnoho pokusů",
-            f"Příliš mnoho neúspěšných pokusů o přihlášení. Zkuste to znovu za {minutes} min.",
-            429,
-        ) + ({"Retry-After": str(wait)},)
+    ip = security.client_ip()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    device = security.device_id(app, request)
+    own = device_bucket(device) if device else ip_bucket(ip)
+    lim = limiter()
+    reservation = lim.reserve((own,) if device else (own, GLOBAL))
+    if not reservation.allowed:
+        audit().record_repeated("nepřihlášený", ip, "login_blocked", lim.window_s)
+        return _too_many(reservation.wait_s)
     if security.password_matches(admin_config().password, request.form.get("password", "")):
-        lim.succeeded(ip)
-        security.log_in(ADMIN_USER)
+        lim.release(reservation, own)
+        security.log_in(sessions(), ADMIN_USER, ip)
         audit().record(ADMIN_USER, ip, "login")
-        return redirect(_safe_next(request.form.get("next")))
-    lim.failed(ip)
+        resp = redirect(_safe_next(request.form.get("next")))
+        security.set_device_cookie(app, resp, device)
+        return resp
     audit().record("nepřihlášený", ip, "login_failed")
     return render_template("admin/login.html", next=request.form.get("next", ""),
                            error="Nesprávné heslo."), 401
@@ -138,7 +154,7 @@ def login() -> Any:
 @bp.route("/odhlaseni", methods=["POST"], endpoint="logout")
 def logout() -> BaseResponse:
     audit().record(_who(), security.client_ip(), "logout")
-    security.log_out()
+    security.log_out(sessions())
     flash("Byli jste odhlášeni.")
     return redirect(url_for("admin.login"))
 
@@ -234,7 +250,7 @@ def job_json(job_id: int) -> Any:
     if job is None:
         return jsonify({"error": "Úloha neexistuje."}), 404
     after = request.args.get("po", "0")
-    files = q.files(job_id, after=int(after) if after.isdigit() else 0)
+    files = q.files(job_id, after=int(after) if after.isascii() and after.isdigit() else 0)
     return jsonify({"job": job.to_json(), "files": [f.to_json() for f in files]})
 
 

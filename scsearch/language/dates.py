@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from scsearch.ingest.metadata.entities import fold_same_length
+from scsearch.language.entities import fold_same_length
 
 MONTHS = {  # genitive (as after a day number) and nominative, folded
     "ledna": 1, "leden": 1, "unora": 2, "unor": 2, "brezna": 3, "brezen": 3, "dubna": 4, "duben": 4,

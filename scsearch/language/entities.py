@@ -1,4 +1,4 @@
-"""Ministries, programmes and bodies: one table (``ingest/data/entities.tsv``), found in text.
+"""Ministries, programmes and bodies: one table (``scsearch/language/data/entities.tsv``), found in text.
 
 Abbreviations are matched case-sensitively as whole words on the original text; full names by
 regular expressions on diacritics-folded lowercase text, so every grammatical case matches
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from scsearch.ingest.tokenize import fold
+from scsearch.language.tokenize import fold
 from scsearch.models import MINISTRIES
 
-DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "entities.tsv"
+DATA_FILE = Path(__file__).resolve().parent / "data" / "entities.tsv"
 KINDS = ("ministry", "programme", "body")
 
 # The head noun of a ministry's name in any case: Ministerstvo, ministerstvem, ministr, rezortu ...

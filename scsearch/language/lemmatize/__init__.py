@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 
 from scsearch.errors import ScsearchError, UsageError
-from scsearch.ingest.lemmatize.base import Lemmatizer, split_sentences
-from scsearch.ingest.lemmatize.simplemma_backend import SimplemmaLemmatizer
-from scsearch.ingest.lemmatize.stanza_backend import StanzaLemmatizer, build_pipeline, clean_lemma
-from scsearch.ingest.lemmatize.stanza_models import (
+from scsearch.language.lemmatize.base import Lemmatizer, split_sentences
+from scsearch.language.lemmatize.simplemma_backend import SimplemmaLemmatizer
+from scsearch.language.lemmatize.stanza_backend import StanzaLemmatizer, build_pipeline, clean_lemma
+from scsearch.language.lemmatize.stanza_models import (
     EXPLICIT_FILE,
     LANG,
     PROCESSORS,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from scsearch.ingest.tokenize import fold
+from scsearch.language.tokenize import fold
 
 _SUFFIXES = (
     ("atech",),

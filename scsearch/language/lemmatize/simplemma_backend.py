@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import simplemma
 
-from scsearch.ingest.lemmatize.base import TextLemmatizerMixin, is_identifier, make_ident
+from scsearch.language.lemmatize.base import TextLemmatizerMixin, is_identifier, make_ident
 
 LANG = "cs"
 

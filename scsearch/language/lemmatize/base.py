@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from scsearch.ingest.tokenize import tokenize
+from scsearch.language.tokenize import tokenize
 from scsearch.models import Token
 
 MAX_SENT = 120  # longer runs (tables, lists without punctuation) are cut into pieces of this size

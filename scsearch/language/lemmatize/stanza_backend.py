@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from scsearch.ingest.lemmatize.base import TextLemmatizerMixin, is_identifier, make_ident
-from scsearch.ingest.lemmatize.stanza_models import LANG, StanzaModels
+from scsearch.language.lemmatize.base import TextLemmatizerMixin, is_identifier, make_ident
+from scsearch.language.lemmatize.stanza_models import LANG, StanzaModels
 
 # A resources file that only names the language: every model path is passed explicitly, so the
 # same code builds the Pipeline for stanza's own layout and for scsearch-models.json.
