@@ -63,8 +63,8 @@ def _overview(path: Path, date: str, rows: list[list[object]], merge: str = "") 
 
 @pytest.fixture(scope="module")
 def own_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from scsearch.language.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     src = tmp_path_factory.mktemp("overviews")
     _overview(src / "Prehled_vyzev_SC_2018-03-31.xlsx", "31. 3. 2018", Q1, merge="A3:A4")
@@ -197,8 +197,8 @@ def test_filter_functions_directly(own_data: Path) -> None:
 def test_docx_overview_is_a_third_version(tmp_path: Path) -> None:
     from docx import Document
 
-    from scsearch.language.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     _overview(tmp_path / "Prehled_vyzev_SC_2018-03-31.xlsx", "31. 3. 2018", Q1, merge="A3:A4")
     doc = Document()

@@ -81,8 +81,8 @@ def test_no_result_list_shows_the_same_content_twice(corpus_searcher, query: str
 
 def test_revision_is_a_version_not_a_duplicate(tmp_path: Path) -> None:
     from scsearch.index.search import Searcher
-    from scsearch.language.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
     from scsearch.webui import create_app
 
     src, data = tmp_path / "src", tmp_path / "data"

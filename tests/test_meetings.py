@@ -71,8 +71,8 @@ def test_meeting_number_stored_on_presentation_records(corpus_searcher) -> None:
 
 def test_incremental_calendar(tmp_path: Path) -> None:
     from scsearch.index.search import Searcher
-    from scsearch.language.lemmatize import get_lemmatizer
     from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
 
     src, data = tmp_path / "src", tmp_path / "data"
     src.mkdir()
