@@ -25,7 +25,7 @@ from typing import Any
 from scsearch import settings
 from scsearch.index import store
 from scsearch.index.analysis import index_token, sentences
-from scsearch.index.dedup import assign_groups
+from scsearch.index.dedup import assign_groups, fingerprint
 from scsearch.index.records import AnalysedText, build_records, doc_id_for
 from scsearch.index.schema import SCHEMA_VERSION
 from scsearch.index.writer import GenerationWriter
@@ -556,7 +556,9 @@ class Pipeline:
             "overridden": list(meta.overridden),
             "warnings": list(doc.warnings),
         }
-        entry.update(record_entry_fields(doc, meta, key), meeting_assigned=assigned)
+        signature, shingles = fingerprint(doc.text)  # duplicate formats (index.dedup)
+        entry.update(record_entry_fields(doc, meta, key), meeting_assigned=assigned, minhash=signature,
+                     shingles=shingles)
         return units_count, entry
 
     def _lemmatize(self, texts: list[str], caches: Caches) -> list[AnalysedText]:

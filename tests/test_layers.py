@@ -39,9 +39,11 @@ LAYERS: dict[str, int] = {
     "scsearch.index.citation": 5,
     "scsearch.index.types": 5,
     "scsearch.index.records_json": 5,
+    "scsearch.index.meetings": 5,
     "scsearch.ingest": 6,
     "scsearch.webui": 7,
     "scsearch.cli": 7,
+    "scsearch.cli_records": 7,
     "scsearch.textout": 7,
     "scsearch.progress": 7,
 }

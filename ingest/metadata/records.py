@@ -1,13 +1,12 @@
 """Per-document record data stored with the document's manifest entry at index time:
 the funding calls of an overview (``calls``); the place, attendance and task reports of minutes
-(``place``, ``ministries_present``, ``task_reports``); the text fingerprint of every document for
-grouping duplicate formats (``minhash``, ``shingles``, see ``index.dedup``)."""
+(``place``, ``ministries_present``, ``task_reports``). The pipeline adds the text fingerprint
+(``minhash``, ``shingles``, see ``index.dedup``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from scsearch.index.dedup import fingerprint
 from scsearch.ingest.metadata.calls import extract_calls
 from scsearch.ingest.metadata.meetings import meeting_place, ministries_present, task_reports
 from scsearch.models import DocumentMeta, ExtractedDocument
@@ -15,8 +14,7 @@ from scsearch.models import DocumentMeta, ExtractedDocument
 
 def entry_fields(doc: ExtractedDocument, meta: DocumentMeta, path: str) -> dict[str, Any]:
     """Fields added to a document's manifest entry (JSON values only)."""
-    signature, size = fingerprint("\n".join(p.text for p in doc.pages))
-    out: dict[str, Any] = {"minhash": signature, "shingles": size}
+    out: dict[str, Any] = {}
     if meta.doc_type == "funding_overview":
         out["calls"] = [row.to_json() for row in extract_calls(doc, path)]
     if meta.doc_type == "minutes":
