@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from scsearch.index.manifest import Manifest, ManifestEntry
 from scsearch.language.dates import find_dates
 from scsearch.language.tokenize import fold
 
@@ -88,10 +89,10 @@ def containment(a: list[int], size_a: int, b: list[int], size_b: int) -> float:
     return min(1.0, j * (size_a + size_b) / (1 + j) / min(size_a, size_b))
 
 
-def _primary_key(entry: dict[str, Any]) -> tuple[bool, bool, bool, str]:
+def _primary_key(key: str, entry: ManifestEntry) -> tuple[bool, bool, bool, str]:
     """The member shown for a group: a typed document with pages, a PDF before its source."""
-    paged = entry.get("unit_kind") in ("page", "slide") and entry.get("format") in ("pdf", "pptx", "odp")
-    return (entry.get("doc_type") == "other", not paged, entry.get("format") != "pdf", entry.get("path", ""))
+    paged = entry.unit_kind in ("page", "slide") and entry.format in ("pdf", "pptx", "odp")
+    return (entry.doc_type == "other", not paged, entry.format != "pdf", key)
 
 
 def _candidates(items: list[tuple[str, list[int]]]) -> list[tuple[str, str]]:
@@ -115,10 +116,10 @@ def _title_key(title: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", fold(title)))
 
 
-def assign_groups(manifest: dict[str, dict[str, Any]]) -> None:
-    """Set ``group``, ``formats`` and ``versions`` on every indexed manifest entry (in place)."""
-    indexed = {k: e for k, e in manifest.items() if e.get("status") == "indexed"}
-    items = [(k, e["minhash"]) for k, e in indexed.items() if e.get("minhash") and len(e["minhash"]) == PERMUTATIONS]
+def assign_groups(manifest: Manifest) -> Manifest:
+    """Every indexed entry with its ``group``, ``formats`` and ``versions`` set (a new mapping)."""
+    indexed = {k: e for k, e in manifest.items() if e.indexed}
+    items = [(k, list(e.minhash)) for k, e in indexed.items() if len(e.minhash) == PERMUTATIONS]
     parent = {k: k for k in indexed}
 
     def find(k: str) -> str:
@@ -129,7 +130,7 @@ def assign_groups(manifest: dict[str, dict[str, Any]]) -> None:
 
     sigs = dict(items)
     for a, b in _candidates(items):
-        na, nb = int(indexed[a].get("shingles") or 0), int(indexed[b].get("shingles") or 0)
+        na, nb = indexed[a].shingles, indexed[b].shingles
         if min(na, nb) < MIN_SIZE_RATIO * max(na, nb):
             continue
         if containment(sigs[a], na, sigs[b], nb) >= DUPLICATE_THRESHOLD:
@@ -137,28 +138,26 @@ def assign_groups(manifest: dict[str, dict[str, Any]]) -> None:
     members: dict[str, list[str]] = {}
     for k in indexed:
         members.setdefault(find(k), []).append(k)
+    group_of: dict[str, tuple[str, tuple[dict[str, Any], ...]]] = {}
     by_title: dict[tuple[str, str], list[str]] = {}
-    for group in members.values():
-        primary = min(group, key=lambda k: _primary_key(dict(indexed[k], path=k)))
-        formats = sorted(group, key=lambda k: _primary_key(dict(indexed[k], path=k)))
-        for k in group:
-            indexed[k]["group"] = indexed[primary].get("doc_id", "")
-            indexed[k]["formats"] = [{"path": m, "doc_id": indexed[m].get("doc_id", ""),
-                                      "format": indexed[m].get("format", "")} for m in formats]
-        entry = indexed[primary]
-        if entry.get("title"):
-            by_title.setdefault((_title_key(entry["title"]), entry.get("doc_type", "")), []).append(primary)
-    for k in indexed:
-        indexed[k]["versions"] = []
+    for keys in members.values():
+        ordered = sorted(keys, key=lambda k: _primary_key(k, indexed[k]))
+        primary = indexed[ordered[0]]
+        formats = tuple({"path": m, "doc_id": indexed[m].doc_id, "format": indexed[m].format} for m in ordered)
+        for k in keys:
+            group_of[k] = (primary.doc_id, formats)
+        if primary.title:
+            by_title.setdefault((_title_key(primary.title), primary.doc_type), []).append(ordered[0])
+    versions_of: dict[str, tuple[dict[str, Any], ...]] = {}
     for primaries in by_title.values():
-        if len(primaries) < 2:
-            continue
-        for p in primaries:
-            others = [{"path": o, "doc_id": indexed[o].get("doc_id", ""), "date": indexed[o].get("date")}
-                      for o in primaries if o != p]
-            for k in manifest:
-                if manifest[k].get("group") == indexed[p].get("doc_id") and manifest[k].get("status") == "indexed":
-                    manifest[k]["versions"] = others
+        for p in primaries if len(primaries) > 1 else ():
+            versions_of[indexed[p].doc_id] = tuple(
+                {"path": o, "doc_id": indexed[o].doc_id, "date": indexed[o].date} for o in primaries if o != p)
+    out = dict(manifest)
+    for k, e in indexed.items():
+        group, formats = group_of[k]
+        out[k] = dataclasses.replace(e, group=group, formats=formats, versions=versions_of.get(group, ()))
+    return out
 
 
 def secondary_doc_ids(manifest: dict[str, dict[str, Any]]) -> set[str]:

@@ -61,7 +61,7 @@ def read_manifest(gen: Path | None) -> dict[str, dict[str, Any]]:
     return data
 
 
-def _write_json_atomic(path: Path, data: Any) -> None:
+def write_json_atomic(path: Path, data: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False, indent=0, sort_keys=True)
@@ -109,8 +109,8 @@ class NewGeneration:
         meta = dict(meta)
         meta["generation"] = _gen_number(self.final.name)
         meta["committed_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        _write_json_atomic(self.path / MANIFEST, manifest)
-        _write_json_atomic(self.path / META, meta)
+        write_json_atomic(self.path / MANIFEST, manifest)
+        write_json_atomic(self.path / META, meta)
         fault_point("before_publish")
         os.replace(self.path, self.final)
         _fsync_dir(self.final.parent)
@@ -174,6 +174,19 @@ def cleanup_incomplete(data_dir: Path) -> None:
     for p in root.iterdir():
         if p.name.startswith(GEN_PREFIX) and p.name.endswith(".tmp"):
             shutil.rmtree(p, ignore_errors=True)
+
+
+def cleanup_if_idle(data_dir: Path) -> bool:
+    """At start-up: remove a crashed writer's ``gen-*.tmp`` unless a live writer holds the lock
+    (its ``.tmp`` is then being written and stays). Returns whether the cleanup ran."""
+    if not index_root(data_dir).exists():
+        return False
+    try:
+        with writer_lock(data_dir, "cleanup"):
+            cleanup_incomplete(data_dir)
+    except IndexLocked:
+        return False
+    return True
 
 
 def prune_generations(data_dir: Path, keep: int = 2, min_age_s: float = 60.0) -> None:

@@ -7,33 +7,31 @@ time; ``assignments`` tells the pipeline which presentations need it (again) aft
 
 from __future__ import annotations
 
-from typing import Any
-
-ASSIGNED = "meeting_assigned"  # manifest flag: the number came from the calendar, not from the document
+from scsearch.index.manifest import Manifest
 
 
-def calendar(manifest: dict[str, dict[str, Any]]) -> dict[str, int]:
+def calendar(manifest: Manifest) -> dict[str, int]:
     """ISO date -> meeting number, from minutes and from documents with sync metadata."""
     out: dict[str, int] = {}
     for entry in manifest.values():
-        if entry.get("status") != "indexed" or not entry.get("meeting") or entry.get(ASSIGNED):
+        if not entry.indexed or not entry.meeting or entry.meeting_assigned:
             continue
-        date = entry.get("meeting_date") or (entry.get("date") if entry.get("doc_type") == "minutes" else None)
+        date = entry.meeting_date or (entry.date if entry.doc_type == "minutes" else None)
         if date:
-            out.setdefault(str(date), int(entry["meeting"]))
+            out.setdefault(str(date), int(entry.meeting))
     return out
 
 
-def assignments(manifest: dict[str, dict[str, Any]]) -> dict[str, int | None]:
+def assignments(manifest: Manifest) -> dict[str, int | None]:
     """Presentation path -> the meeting number its records should carry, where that differs from now."""
     cal = calendar(manifest)
     out: dict[str, int | None] = {}
     for key, entry in manifest.items():
-        if entry.get("status") != "indexed" or entry.get("doc_type") != "presentation":
+        if not entry.indexed or entry.doc_type != "presentation":
             continue
-        if entry.get("meeting") and not entry.get(ASSIGNED):
+        if entry.meeting and not entry.meeting_assigned:
             continue  # the presentation names its meeting itself
-        want = cal.get(str(entry.get("date") or ""))
-        if want != entry.get("meeting"):
+        want = cal.get(str(entry.date or ""))
+        if want != entry.meeting:
             out[key] = want
     return out

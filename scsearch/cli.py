@@ -1,7 +1,8 @@
 """The ``scsearch`` command line.
 
 Exit codes: 0 success; 1 some files failed (the rest is indexed and committed) or
-the index is locked by another writer; 2 usage errors (one line on stderr).
+the index is locked by another writer; 2 usage errors (one line on stderr); 141 the
+reader of the output closed the pipe (``scsearch documents | head``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
-from scsearch import errors, settings
+from scsearch import clisafe, errors, settings
 from scsearch.index import params as rp
 
 T = TypeVar("T")
@@ -64,8 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     rei.add_argument("--full", action="store_true", help="přestavět vše od začátku")
     rei.add_argument("--workers", type=int, default=None, help="počet procesů extrakce")
 
-    s = sub.add_parser("search", help="hledat")
-    s.add_argument("query")
+    s = sub.add_parser("search", help="hledat", epilog=clisafe.DASH_HINT)
+    s.add_argument("query", nargs="?", help="dotaz (může začínat „-“, např. -slovo)")
     s.add_argument("--json", action="store_true", help="výstup jako JSON")
     s.add_argument("--limit", type=_positive, default=10)
     s.add_argument("--offset", type=_offset, default=0)
@@ -119,11 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = clisafe.parse(parser, None if argv is None else list(argv))
     data_dir = settings.data_dir(args.data_dir)
+    if problem := clisafe.data_dir_problem(data_dir):
+        print(f"scsearch: chyba: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         handler = _COMMANDS[args.command]
         return handler(args, data_dir)
+    except BrokenPipeError:
+        return clisafe.pipe_closed()
     except errors.UsageError as exc:
         print(f"scsearch: chyba: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -150,12 +156,9 @@ def _cmd_ingest(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
-    from scsearch.index import store
+    from scsearch.ingest import sources
 
-    configured = [s for s in str(settings.get("sources")).split(":") if s]
-    if not configured:
-        gen = store.current_generation(data_dir)
-        configured = list(store.read_meta(gen).get("sources", [])) if gen else []
+    configured = sources.configured() or sources.recorded(data_dir)
     if not configured:
         print("scsearch: chyba: nejsou nastaveny zdrojové složky (SCSEARCH_SOURCES) ani nebyl dříve spuštěn ingest",
               file=sys.stderr)
@@ -226,18 +229,23 @@ def _cmd_search(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _cmd_documents(args: argparse.Namespace, data_dir: Path) -> int:
     from scsearch.index.search import Searcher
+    from scsearch.ingest import exclusions
 
     searcher = Searcher(data_dir)
     docs = searcher.documents()
+    excluded = exclusions.entries(data_dir)
     if args.json:
         from scsearch.index.records_json import document_json
 
         out = [document_json(d) for d in docs]
-        print(json.dumps({"documents": out, "total": len(out), **searcher.stats()}, ensure_ascii=False))
+        listing: dict[str, Any] = {"documents": out, "total": len(out), **searcher.stats()}
+        if excluded:  # the operator's view only: the public /api/documents does not list removed files
+            listing["excluded"] = [e.to_json() for e in excluded]
+        print(json.dumps(listing, ensure_ascii=False))
         return EXIT_OK
     from scsearch.textout import print_documents
 
-    print_documents(docs, searcher.stats())
+    print_documents(docs, searcher.stats(), excluded)
     return EXIT_OK
 
 
@@ -260,7 +268,10 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.index import store
     from scsearch.webui.server import ServeOptions, default_workers, serve
+
+    store.cleanup_if_idle(data_dir)
 
     if args.workers is not None and not 1 <= args.workers <= 64:
         raise errors.UsageError("--workers musí být 1–64")

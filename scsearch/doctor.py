@@ -93,7 +93,7 @@ def check_libreoffice() -> Check:
 
 
 def check_lemmatizer() -> Check:
-    from scsearch.ingest.lemmatize import ModelsNotFound, find_models
+    from scsearch.language.lemmatize import ModelsNotFound, find_models
 
     name = "Lemmatizátor"
     choice = str(settings.get("lemmatizer")).lower()

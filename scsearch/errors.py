@@ -57,13 +57,6 @@ class TooLarge(ExtractionError):
     code = "too_large"
 
 
-class NoText(ExtractionError):
-    """The file has pages but no text could be obtained (e.g. OCR unavailable)."""
-
-    reason = "soubor neobsahuje text (vyžaduje OCR)"
-    code = "no_text"
-
-
 class IndexError_(ScsearchError):
     """Problems with the index itself."""
 

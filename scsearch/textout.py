@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from scsearch.index.citation import NBSP, unit_label
+from scsearch.ingest.discover import printable
 
 
 def _plain(snippet_html: str) -> str:
@@ -24,21 +26,26 @@ def print_results(resp: Any, stats: dict[str, Any]) -> None:
         date = f"{h.date.day}. {h.date.month}. {h.date.year}" if h.date else "bez data"
         where = unit_label(h.kind, h.page, h.page_label).replace(NBSP, " ")
         print(f"\n{i}. {h.title}  [{h.doc_type}, {date}, {', '.join(h.ministries) or '–'}] {where}")
-        print(f"   {h.path}")
+        print(f"   {printable(h.path)}")
         print(f"   {_plain(h.snippet)}")
     if stats.get("lemmatizer"):
         print(f"\n(lemmatizátor: {stats['lemmatizer']}, generace {stats.get('generation')})")
 
 
-def print_documents(docs: list[dict[str, Any]], stats: dict[str, Any]) -> None:
+def print_documents(docs: list[dict[str, Any]], stats: dict[str, Any], excluded: Sequence[Any] = ()) -> None:
+    """One line per document (file names escaped onto one line), then the excluded files."""
     for d in docs:
         method = d.get("method", "text")
         print(
             f"{d.get('date') or '----------'}  {d.get('doc_type', ''):<16} {d.get('units', 0):>4} {d.get('unit_kind', '')}  "
-            f"{method:<9} {','.join(d.get('ministries', [])):<20} {d['path']}"
+            f"{method:<9} {','.join(d.get('ministries', [])):<20} {printable(d['path'])}"
         )
-        print(f"            {d.get('title', '')}")
+        print(f"            {printable(d.get('title', ''))}")
     print(f"\nCelkem {len(docs)} dokumentů; lemmatizátor {stats.get('lemmatizer')}, generace {stats.get('generation')}")
+    if excluded:
+        print(f"\nVyloučeno z indexu (odebráno v administraci, vrátit lze tamtéž): {len(excluded)}")
+        for e in excluded:
+            print(f"vyloučeno   {printable(e.path)}  (od {e.at})")
 
 
 def print_decisions(resp: Any) -> None:

@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
-from scsearch.ingest import jobs
+from scsearch.ingest import jobqueue as jobs
 from scsearch.webui.admin.uploads import safe_name
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -348,10 +348,6 @@ def test_interrupted_job_is_shown_after_restart(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_background_job_metadata_edit_and_removal(tmp_path: Path, sources: Path) -> None:
-    try:
-        from scsearch.language.lemmatize import get_lemmatizer  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"the lemmatizer is not available yet ({exc})")
     from scsearch.index.search import Searcher
     from scsearch.index.types import SearchRequest
 

@@ -18,7 +18,7 @@ import pytest
 import requests
 from werkzeug.security import generate_password_hash
 
-from scsearch.ingest import jobs
+from scsearch.ingest import jobqueue as jobs
 from tests._fixtures_server import serving
 from tests.test_admin import PASSWORD, login, make_app, token_of
 

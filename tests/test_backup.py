@@ -24,7 +24,7 @@ ENV = {**os.environ, "SCSEARCH_LEMMATIZER": "simplemma"}
 @pytest.fixture(scope="module")
 def web_index(tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
     index = build_index(tmp_path_factory.mktemp("backup"))
-    from scsearch.ingest import jobs
+    from scsearch.ingest import jobqueue as jobs
 
     conn = jobs.connect(index.data_dir)  # the admin database, with one row to find again
     conn.execute("INSERT INTO exclusions (path, title, user, at) VALUES ('x.pdf', 'Vyřazený', 'admin', '2026-01-01')")

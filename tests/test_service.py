@@ -60,7 +60,7 @@ def test_healthz_503_with_a_damaged_index(web_index: WebIndex, tmp_path: Path) -
 
 
 def test_metrics_count_admin_jobs(web_index: WebIndex, tmp_path: Path) -> None:
-    from scsearch.ingest import jobs
+    from scsearch.ingest import jobqueue as jobs
 
     data = tmp_path / "data"
     shutil.copytree(web_index.data_dir, data)

@@ -121,3 +121,19 @@ FILTERS: dict[str, Any] = {
     "date_source_label": lambda s: DATE_SOURCE_LABELS.get(s or "", s or ""),
     "number": number,
 }
+
+
+JOB_STATE_LABELS: dict[str, str] = {
+    "queued": "ve frontě",
+    "running": "probíhá",
+    "done": "dokončeno",
+    "failed": "selhalo",
+    "interrupted": "přerušeno",
+}
+FILE_STATUS_LABELS: dict[str, str] = {
+    "indexed": "zaindexováno",
+    "unchanged": "beze změny",
+    "failed": "chyba",
+    "removed": "odstraněno z indexu",
+    "skipped": "přeskočeno",
+}

@@ -48,10 +48,3 @@ def register(name: str, *, extensions: tuple[str, ...] = ()) -> Callable[[Extrac
 
     return decorator
 
-
-def format_for_extension(suffix: str) -> str | None:
-    suffix = suffix.lower()
-    for reg in EXTRACTORS.values():
-        if suffix in reg.extensions:
-            return reg.name
-    return None

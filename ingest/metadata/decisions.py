@@ -121,10 +121,6 @@ class _Block:
 
 
 # ---------------------------------------------------------------- helpers
-def _is_word_start(s: str) -> bool:
-    return bool(s) and (s[0].isupper() or s[0].isdigit())
-
-
 def split_responsible(value: str) -> tuple[str, ...]:
     """'MMR, MŽP' -> ('MMR', 'MŽP'); 'Ing. P. Hojgr, Mgr. I. Nevěčná' -> both names; entities become codes."""
     out: list[str] = []

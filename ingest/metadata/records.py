@@ -13,12 +13,12 @@ from scsearch.models import DocumentMeta, ExtractedDocument
 
 
 def entry_fields(doc: ExtractedDocument, meta: DocumentMeta, path: str) -> dict[str, Any]:
-    """Fields added to a document's manifest entry (JSON values only)."""
+    """Fields of a document's manifest entry (``index.manifest.ManifestEntry``) for its records."""
     out: dict[str, Any] = {}
     if meta.doc_type == "funding_overview":
-        out["calls"] = [row.to_json() for row in extract_calls(doc, path)]
+        out["calls"] = tuple(row.to_json() for row in extract_calls(doc, path))
     if meta.doc_type == "minutes":
         out["place"] = meeting_place(doc)
-        out["ministries_present"] = list(ministries_present(doc))
-        out["task_reports"] = [r.to_json() for r in task_reports(doc)]
+        out["ministries_present"] = ministries_present(doc)
+        out["task_reports"] = tuple(r.to_json() for r in task_reports(doc))
     return out

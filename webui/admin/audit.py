@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from scsearch.ingest.jobs import now, transaction
+from scsearch.ingest.jobqueue import now, transaction
 
 COUNT_KEY = "počet"
 LAST_KEY = "naposledy"

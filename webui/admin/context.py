@@ -10,7 +10,8 @@ from typing import Any
 from flask import Flask, current_app, g
 
 from scsearch import settings
-from scsearch.ingest import jobs
+from scsearch.ingest import jobqueue as jobs
+from scsearch.ingest import sources as source_folders
 from scsearch.webui.admin import security
 from scsearch.webui.admin.audit import AuditLog
 from scsearch.webui.admin.ratelimit import LoginLimiter
@@ -39,33 +40,14 @@ class AdminConfig:
 
     def job_paths(self) -> list[str]:
         """The folders a re-index job covers: the upload folder, the configured sources, and the
-        sources the current index generation recorded. Spelled as configured/recorded (relative paths
-        stay relative, so the manifest keys of earlier runs still match), one entry per real folder."""
-        from scsearch.index import store
-
-        paths: list[str] = [str(self.upload_dir), *self.sources]
-        gen = store.current_generation(self.data_dir)
-        if gen is not None:
-            try:
-                paths += [str(p) for p in store.read_meta(gen).get("sources", [])]
-            except (OSError, ValueError):
-                pass
-        by_real: dict[str, str] = {}
-        for p in paths:
-            if not Path(p).exists():
-                continue
-            real = str(Path(p).resolve())
-            # prefer the spelling an earlier run recorded (the last one listed) for the same folder
-            by_real[real] = p
-        return list(dict.fromkeys(by_real.values()))
+        sources the current index generation recorded; those that exist, one entry per real folder."""
+        return source_folders.existing_unique(
+            [str(self.upload_dir), *self.sources, *source_folders.recorded(self.data_dir)]
+        )
 
 
 def _sources(app: Flask) -> tuple[str, ...]:
-    raw: Any = app.config.get("SOURCES")
-    if raw is None:
-        raw = settings.get("sources")
-    items = raw.split(":") if isinstance(raw, str) else list(raw or [])
-    return tuple(str(s) for s in items if str(s))
+    return tuple(source_folders.configured(app.config.get("SOURCES")))
 
 
 def load_config(app: Flask) -> AdminConfig:

@@ -18,7 +18,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
-from scsearch.ingest.jobs import transaction
+from scsearch.ingest.jobqueue import transaction
 
 GLOBAL = "global"
 _SCHEMA = """

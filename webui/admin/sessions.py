@@ -14,7 +14,7 @@ import secrets
 import sqlite3
 import time
 
-from scsearch.ingest.jobs import transaction
+from scsearch.ingest.jobqueue import transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS admin_sessions (

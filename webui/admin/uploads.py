@@ -16,13 +16,15 @@ import secrets
 import shutil
 import sqlite3
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from scsearch.ingest.jobs import now
+from scsearch.ingest.discover import SKIP_SUFFIXES
+from scsearch.ingest.extract import EXTRACTORS, detect_format
+from scsearch.ingest.extract.zipguard import check_zip
+from scsearch.ingest.jobqueue import now
 
 MAX_NAME_CHARS = 120
 INCOMING = ".incoming"  # hidden folder inside the upload folder: the pipeline's walk skips it
@@ -30,7 +32,6 @@ _UNSAFE = re.compile(r"[^\w \-.,()+]", re.UNICODE)
 _SPACES = re.compile(r"[\s_]*\s[\s_]*")
 _DOTS = re.compile(r"\.{2,}")
 _UNDERSCORES = re.compile(r"_{2,}")
-_SKIPPED_SUFFIXES = (".meta.json", ".tmp", ".part", ".lock")
 ZIP_FORMATS = ("docx", "pptx", "xlsx", "odt", "ods", "odp")
 
 _SCHEMA = """
@@ -68,7 +69,7 @@ def safe_name(name: str, default_stem: str = "soubor") -> str:
     stem = stem.strip(" ._-") or default_stem
     stem = stem[:MAX_NAME_CHARS].rstrip(" ._-") or default_stem
     result = f"{stem}.{ext}" if ext else stem
-    for suffix in _SKIPPED_SUFFIXES:  # names the pipeline would skip (or read as an override sidecar)
+    for suffix in SKIP_SUFFIXES:  # names the pipeline would skip (or read as an override sidecar)
         if result.lower().endswith(suffix):
             result = result[: -len(suffix)] + suffix.replace(".", "_")
     return result
@@ -90,55 +91,7 @@ class UploadOutcome:
 
 
 def _extension_formats() -> dict[str, str]:
-    try:
-        from scsearch.ingest.extract import EXTRACTORS
-    except ImportError:  # pragma: no cover - the extractor package is part of the project
-        return {".pdf": "pdf", ".docx": "docx", ".pptx": "pptx", ".xlsx": "xlsx", ".txt": "txt",
-                ".html": "html", ".htm": "html"}
     return {ext: reg.name for reg in EXTRACTORS.values() for ext in reg.extensions}
-
-
-def _fallback_detect(path: Path) -> str:
-    """Magic bytes only (used when ``ingest.extract.detect_format`` is not available)."""
-    from scsearch.errors import EmptyFile, UnsupportedFormat
-
-    head = path.read_bytes()[:8192]
-    if not head.strip():
-        raise EmptyFile(str(path))
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-        for member, fmt in (("word/document.xml", "docx"), ("ppt/presentation.xml", "pptx"),
-                            ("xl/workbook.xml", "xlsx")):
-            if member in names:
-                return fmt
-        raise UnsupportedFormat(str(path), "archiv ZIP")
-    if b"\x00" not in head:
-        return "txt"
-    raise UnsupportedFormat(str(path))
-
-
-def detect(path: Path) -> str:
-    try:
-        from scsearch.ingest.extract import detect_format
-    except ImportError:  # pragma: no cover
-        return _fallback_detect(path)
-    return str(detect_format(path))
-
-
-def check_zip_bomb(path: Path, max_unzipped_mb: int) -> None:
-    try:
-        from scsearch.ingest.extract.zipguard import check_zip
-    except ImportError:  # pragma: no cover
-        from scsearch.errors import TooLarge
-
-        with zipfile.ZipFile(path) as zf:
-            if sum(i.file_size for i in zf.infolist()) > max_unzipped_mb * 1024 * 1024:
-                raise TooLarge(str(path)) from None
-        return
-    check_zip(path, max_unzipped_mb)
 
 
 class UploadStore:
@@ -179,6 +132,10 @@ class UploadStore:
         from scsearch.errors import ExtractionError
 
         original = unicodedata.normalize("NFC", original_name or "")
+        if original.lower().endswith(".meta.json"):
+            return UploadOutcome(original, "refused", "soubor „….meta.json“ je oprava metadat k jinému dokumentu, "
+                                 "ne dokument; metadata upravte v administraci na stránce Dokumenty "
+                                 "(odkaz „Upravit metadata“)")
         name = safe_name(original)
         try:
             tmp, sha, size = self._receive(stream)
@@ -192,9 +149,9 @@ class UploadStore:
             if dup:
                 return UploadOutcome(original, "duplicate", f"stejný soubor už existuje: {dup}", sha256=sha)
             try:
-                fmt = detect(tmp)
+                fmt = str(detect_format(tmp))
                 if fmt in ZIP_FORMATS:
-                    check_zip_bomb(tmp, self.max_unzipped_mb)
+                    check_zip(tmp, self.max_unzipped_mb)
             except ExtractionError as exc:
                 detail = f" ({exc.detail})" if exc.detail else ""
                 return UploadOutcome(original, "refused", f"{exc.reason}{detail}", sha256=sha)

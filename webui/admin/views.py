@@ -10,7 +10,8 @@ from flask import Response, current_app, flash, jsonify, redirect, render_templa
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from scsearch.ingest.jobs import STATE_LABELS
+from scsearch.ingest import exclusions
+from scsearch.ingest.discover import inside_sources
 from scsearch.models import DOC_TYPES, MINISTRIES
 from scsearch.webui.admin import bp, overrides, security
 from scsearch.webui.admin.context import (
@@ -24,6 +25,7 @@ from scsearch.webui.admin.context import (
     uploads,
 )
 from scsearch.webui.admin.ratelimit import GLOBAL, device_bucket, ip_bucket
+from scsearch.webui.labels import FILE_STATUS_LABELS, JOB_STATE_LABELS
 
 ADMIN_USER = "admin"
 PUBLIC_ENDPOINTS = {"admin.login", "admin.static"}
@@ -51,7 +53,8 @@ def _message(title: str, text: str, status: int) -> tuple[str, int]:
 @bp.app_context_processor
 def _admin_context() -> dict[str, Any]:
     return {"csrf_token": security.csrf_token, "admin_base": base_template,
-            "DOC_TYPE_LABELS": DOC_TYPE_LABELS, "STATE_LABELS": STATE_LABELS}
+            "DOC_TYPE_LABELS": DOC_TYPE_LABELS, "STATE_LABELS": JOB_STATE_LABELS,
+            "FILE_STATUS_LABELS": FILE_STATUS_LABELS}
 
 
 @bp.before_request
@@ -168,7 +171,7 @@ def _upload_rows() -> list[dict[str, Any]]:
     for up in uploads().recent():
         line = q.last_file_status(str(up["stored_path"]), str(up["at"]))
         rows.append(dict(up, name=Path(str(up["stored_path"])).name,
-                         status_label=line.status_label if line else "ve frontě",
+                         status_label=FILE_STATUS_LABELS.get(line.status, line.status) if line else "ve frontě",
                          status=line.status if line else "queued", reason=line.reason if line else ""))
     return rows
 
@@ -251,7 +254,10 @@ def job_json(job_id: int) -> Any:
         return jsonify({"error": "Úloha neexistuje."}), 404
     after = request.args.get("po", "0")
     files = q.files(job_id, after=int(after) if after.isascii() and after.isdigit() else 0)
-    return jsonify({"job": job.to_json(), "files": [f.to_json() for f in files]})
+    return jsonify({
+        "job": dict(job.to_json(), state_label=JOB_STATE_LABELS.get(job.state, job.state)),
+        "files": [dict(f.to_json(), status_label=FILE_STATUS_LABELS.get(f.status, f.status)) for f in files],
+    })
 
 
 # ------------------------------------------------------------------ documents
@@ -264,7 +270,7 @@ def _document(doc_id: str) -> dict[str, Any] | None:
 @bp.route("/dokumenty", endpoint="documents")
 def documents() -> Any:
     return render_template("admin/documents.html", documents=indexed_documents(),
-                           exclusions=queue().exclusions())
+                           exclusions=exclusions.entries(admin_config().data_dir))
 
 
 @bp.route("/dokumenty/<doc_id>/metadata", methods=["GET", "POST"], endpoint="metadata")
@@ -272,9 +278,13 @@ def metadata(doc_id: str) -> Any:
     doc = _document(doc_id)
     if doc is None:
         return _message("Dokument nenalezen", "Dokument není v indexu.", 404)
-    path = Path(str(doc.get("abs_path") or doc["path"]))
+    # the sidecar goes next to the indexed path (not a link's target), and only inside the sources
+    path = Path(str(doc["path"]))
     if not path.is_file():
         return _message("Soubor chybí", "Soubor dokumentu už na disku neexistuje.", 404)
+    if not inside_sources(path.parent, admin_config().job_paths()):
+        return _message("Mimo zdrojové složky", "Soubor dokumentu neleží ve zdrojových složkách; "
+                        "opravu metadat nelze uložit.", 403)
     previous = overrides.read_raw(path)
     context = {"doc": doc, "doc_types": DOC_TYPES, "ministries": MINISTRIES}
     if request.method == "GET":
@@ -301,7 +311,7 @@ def remove(doc_id: str) -> Any:
     doc = _document(doc_id)
     if doc is None:
         return _message("Dokument nenalezen", "Dokument není v indexu.", 404)
-    queue().exclude(str(doc["path"]), title=str(doc.get("title", "")), user=_who())
+    exclusions.add(admin_config().data_dir, str(doc["path"]), title=str(doc.get("title", "")), user=_who())
     job = _queue_job("odebrání dokumentu")
     audit().record(_who(), security.client_ip(), "remove", str(doc["path"]), title=doc.get("title", ""), job=job)
     flash("Dokument bude odebrán z indexu (soubor zůstává na disku beze změny).")
@@ -311,7 +321,7 @@ def remove(doc_id: str) -> Any:
 @bp.route("/dokumenty/vratit", methods=["POST"], endpoint="restore")
 def restore() -> Any:
     path = request.form.get("path", "")
-    if not queue().include(path):
+    if not exclusions.remove(admin_config().data_dir, path):
         return _message("Nenalezeno", "Tento soubor není mezi odebranými dokumenty.", 404)
     job = _queue_job("vrácení dokumentu")
     audit().record(_who(), security.client_ip(), "restore", path, job=job)

@@ -30,7 +30,7 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
         var job = data.job;
-        ["state_label", "done", "total", "indexed", "unchanged", "removed", "failed", "started_at",
+        ["state_label", "done", "total", "indexed", "unchanged", "removed", "skipped", "failed", "started_at",
          "finished_at", "pid", "error"].forEach(function (k) { setField(k, job[k]); });
         var state = root.querySelector('[data-field="state_label"]');
         if (state) { state.className = "state state-" + job.state; }

@@ -1,26 +1,21 @@
-"""Background re-index jobs: a queue in SQLite and a worker process that runs the pipeline.
+"""The re-index job queue in SQLite (``DATA_DIR/admin.sqlite``), seen from the web process.
 
-The web process never ingests itself. It records a job in ``DATA_DIR/admin.sqlite`` and starts
-``python -m ingest.jobs worker --data-dir DIR --job ID`` as a separate process (its own session,
-so it outlives a restart of the web server). The worker runs ``Pipeline(data_dir).run(paths)``,
-writes one status line per file as it goes, and then takes the next queued job, if any.
+The web process never ingests itself. It records a job here and starts
+``python -m scsearch.ingest.jobworker --data-dir DIR --job ID`` as a separate process (its own
+session, so it outlives a restart of the web server); see ``jobworker``.
 
-    >>> queue = JobQueue(data_dir)                                   # doctest: +SKIP
-    >>> job = queue.enqueue(["/srv/docs"], reason="nahrání", user="admin")
-    >>> queue.start_pending()                                        # spawns the worker
-    >>> queue.get(job.id).state                                      # 'running', later 'done'
+    queue = JobQueue(data_dir)
+    job = queue.enqueue(["/srv/docs"], reason="nahrání", user="admin")
+    queue.start_pending()          # spawns the worker
+    queue.get(job.id).state        # 'running', later 'done'
 
 States: ``queued`` -> ``running`` -> ``done`` | ``failed``; a job marked running whose process is
-dead is turned into ``interrupted`` by ``reconcile()`` (called on every read).
-
-Exclusions (documents an admin removed) live in the same database; the worker passes them to the
-pipeline (``Pipeline(..., exclude=..., force=...)``), which leaves excluded files out of the walk and
-removes them from the index; ``force`` re-indexes documents whose metadata override was edited.
+dead is turned into ``interrupted`` by ``reconcile()`` (called on every read). Czech labels of the
+states live in ``webui/labels.py``.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import json
@@ -29,30 +24,16 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scsearch.index import store
+from scsearch.ingest.discover import nfc
 
 DB_NAME = "admin.sqlite"
 WORKER_LOG = "admin-worker.log"
-STATES = ("queued", "running", "done", "failed", "interrupted")
-STATE_LABELS = {
-    "queued": "ve frontě",
-    "running": "probíhá",
-    "done": "dokončeno",
-    "failed": "selhalo",
-    "interrupted": "přerušeno",
-}
-FILE_STATUS_LABELS = {
-    "indexed": "zaindexováno",
-    "unchanged": "beze změny",
-    "failed": "chyba",
-    "removed": "odstraněno z indexu",
-}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -72,6 +53,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     unchanged INTEGER NOT NULL DEFAULT 0,
     failed INTEGER NOT NULL DEFAULT 0,
     removed INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
     generation TEXT,
     error TEXT NOT NULL DEFAULT ''
 );
@@ -88,21 +70,11 @@ CREATE TABLE IF NOT EXISTS job_files (
 );
 CREATE INDEX IF NOT EXISTS job_files_job ON job_files(job_id, id);
 CREATE INDEX IF NOT EXISTS job_files_abs ON job_files(abs_path);
-CREATE TABLE IF NOT EXISTS exclusions (
-    path TEXT PRIMARY KEY,
-    title TEXT NOT NULL DEFAULT '',
-    user TEXT NOT NULL DEFAULT '',
-    at TEXT NOT NULL
-);
 """
 
 
 def now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def connect(data_dir: str | os.PathLike[str]) -> sqlite3.Connection:
@@ -115,6 +87,9 @@ def connect(data_dir: str | os.PathLike[str]) -> sqlite3.Connection:
     with contextlib.suppress(sqlite3.OperationalError):
         conn.execute("PRAGMA journal_mode = WAL")
     conn.executescript(_SCHEMA)
+    if "skipped" not in {r["name"] for r in conn.execute("PRAGMA table_info(jobs)")}:
+        with contextlib.suppress(sqlite3.OperationalError):  # another process added it meanwhile
+            conn.execute("ALTER TABLE jobs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
     return conn
 
 
@@ -153,6 +128,7 @@ class Job:
     unchanged: int
     failed: int
     removed: int
+    skipped: int
     generation: str | None
     error: str
 
@@ -164,10 +140,6 @@ class Job:
         return cls(**data)
 
     @property
-    def state_label(self) -> str:
-        return STATE_LABELS.get(self.state, self.state)
-
-    @property
     def active(self) -> bool:
         return self.state in ("queued", "running")
 
@@ -175,7 +147,6 @@ class Job:
         return {
             "id": self.id,
             "state": self.state,
-            "state_label": self.state_label,
             "reason": self.reason,
             "created_at": self.created_at,
             "started_at": self.started_at,
@@ -187,6 +158,7 @@ class Job:
             "unchanged": self.unchanged,
             "failed": self.failed,
             "removed": self.removed,
+            "skipped": self.skipped,
             "generation": self.generation,
             "error": self.error,
         }
@@ -202,12 +174,8 @@ class FileLine:
     seconds: float
     at: str
 
-    @property
-    def status_label(self) -> str:
-        return FILE_STATUS_LABELS.get(self.status, self.status)
-
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "path": self.path, "status": self.status, "status_label": self.status_label,
+        return {"id": self.id, "path": self.path, "status": self.status,
                 "reason": self.reason, "units": self.units, "at": self.at}
 
 
@@ -226,7 +194,7 @@ def _spawn_worker(data_dir: Path, job_id: int) -> int:
     log = open(data_dir / WORKER_LOG, "ab")  # noqa: SIM115 - handed to the child
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "scsearch.ingest.jobs", "worker", "--data-dir", str(data_dir), "--job", str(job_id)],
+            [sys.executable, "-m", "scsearch.ingest.jobworker", "--data-dir", str(data_dir), "--job", str(job_id)],
             cwd=os.getcwd(), env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True, close_fds=True,
         )
@@ -350,149 +318,3 @@ class JobQueue:
                 "UPDATE jobs SET state = 'running', pid = ?, started_at = ? WHERE id = ?", (pid, now(), job_id)
             )
         return self.get(job_id)
-
-    # ------------------------------------------------------------ exclusions
-    def exclusions(self) -> list[dict[str, str]]:
-        rows = self.conn.execute("SELECT path, title, user, at FROM exclusions ORDER BY at DESC").fetchall()
-        return [dict(r) for r in rows]
-
-    def excluded_paths(self) -> set[str]:
-        return {r["path"] for r in self.conn.execute("SELECT path FROM exclusions")}
-
-    def exclude(self, path: str, *, title: str = "", user: str = "") -> None:
-        with self._lock, transaction(self.conn):
-            self.conn.execute(
-                "INSERT OR REPLACE INTO exclusions (path, title, user, at) VALUES (?, ?, ?, ?)",
-                (nfc(path), title, user, now()),
-            )
-
-    def include(self, path: str) -> bool:
-        with self._lock, transaction(self.conn):
-            cur = self.conn.execute("DELETE FROM exclusions WHERE path = ?", (nfc(path),))
-        return cur.rowcount > 0
-
-
-# ===================================================================== the worker process
-
-
-@dataclass
-class _Counts:
-    done: int = 0
-    total: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-
-
-class _JobRecorder:
-    """The pipeline's progress callback: one row per file, counters on the job row."""
-
-    def __init__(self, conn: sqlite3.Connection, job_id: int) -> None:
-        self.conn = conn
-        self.job_id = job_id
-        self.counts = _Counts()
-
-    def __call__(self, result: Any, done: int, total: int) -> None:
-        self.counts.done, self.counts.total = done, total
-        status = str(result.status)
-        self.counts.by_status[status] = self.counts.by_status.get(status, 0) + 1
-        path = nfc(str(result.path))
-        with transaction(self.conn):
-            self.conn.execute(
-                "INSERT INTO job_files (job_id, path, abs_path, status, reason, units, seconds, at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (self.job_id, path, _absolute(path), status, str(result.reason or ""), int(result.units or 0),
-                 float(result.seconds or 0.0), now()),
-            )
-            self.conn.execute(
-                f"UPDATE jobs SET done = ?, total = ?, {status_column(status)} = {status_column(status)} + 1 "
-                "WHERE id = ?",
-                (done, total, self.job_id),
-            )
-
-
-def status_column(status: str) -> str:
-    return status if status in ("indexed", "unchanged", "failed", "removed") else "failed"
-
-
-def _absolute(path: str) -> str:
-    try:
-        return nfc(str(Path(path).resolve()))
-    except (OSError, RuntimeError):
-        return path
-
-
-def run_job(data_dir: Path, job: Job, conn: sqlite3.Connection) -> tuple[str, str, str | None]:
-    """Run one job's pipeline; returns (state, error, generation)."""
-    from scsearch import errors
-    from scsearch.ingest.pipeline import Pipeline
-
-    exclude = {r["path"] for r in conn.execute("SELECT path FROM exclusions")}
-    force = set(job.force)
-    recorder = _JobRecorder(conn, job.id)
-    paths = [p for p in job.paths if Path(p).exists()]
-    if not paths:
-        return "failed", "Žádná ze zdrojových složek neexistuje.", None
-    try:
-        report = Pipeline(data_dir, progress=recorder, exclude=exclude, force=force).run(paths)
-    except errors.IndexLocked as exc:
-        return "failed", str(exc), None
-    except errors.IndexMismatch as exc:
-        return "failed", str(exc), None
-    failed = report.count("failed")
-    note = f"{failed} souborů se nepodařilo zpracovat." if failed else ""
-    return "done", note, report.generation
-
-
-def _finish_and_claim(conn: sqlite3.Connection, job_id: int, state: str, error: str,
-                      generation: str | None) -> int | None:
-    """Record the end of a job and claim the next queued one for this process, atomically."""
-    with transaction(conn):
-        conn.execute(
-            "UPDATE jobs SET state = ?, error = ?, generation = ?, finished_at = ? WHERE id = ?",
-            (state, error, generation, now(), job_id),
-        )
-        row = conn.execute("SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1").fetchone()
-        if row is None:
-            return None
-        conn.execute(
-            "UPDATE jobs SET state = 'running', pid = ?, started_at = ? WHERE id = ?",
-            (os.getpid(), now(), row["id"]),
-        )
-        return int(row["id"])
-
-
-def worker(data_dir: Path, job_id: int) -> int:
-    """Run job ``job_id`` (already marked running with this pid), then any jobs queued meanwhile."""
-    data_dir = Path(data_dir).resolve()
-    conn = connect(data_dir)
-    with transaction(conn):
-        row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        if row is None:
-            return 2
-        if row["state"] == "queued":
-            conn.execute("UPDATE jobs SET state = 'running', started_at = ? WHERE id = ?", (now(), job_id))
-        conn.execute("UPDATE jobs SET pid = ? WHERE id = ?", (os.getpid(), job_id))
-    current: int | None = job_id
-    while current is not None:
-        row = conn.execute("SELECT * FROM jobs WHERE id = ?", (current,)).fetchone()
-        job = Job.from_row(row)
-        try:
-            state, error, generation = run_job(data_dir, job, conn)
-        except Exception as exc:  # noqa: BLE001 - the job fails, the worker records why
-            state, error, generation = "failed", f"{type(exc).__name__}: {exc}"[:500], None
-        current = _finish_and_claim(conn, job.id, state, error, generation)
-    conn.close()
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.jobs", description="Pracovní proces přeindexování.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    w = sub.add_parser("worker", help="spustit úlohu a pak další úlohy ve frontě")
-    w.add_argument("--data-dir", required=True)
-    w.add_argument("--job", type=int, required=True)
-    args = parser.parse_args(argv)
-    return worker(Path(args.data_dir), args.job)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
