@@ -45,6 +45,9 @@ class ManifestEntry:
     decisions: int = 0
     overridden: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    source: dict[str, Any] | None = None  # the web page's context of a synced file (SourceContext.to_json)
+    indexed_at: str = ""  # ISO 8601 UTC: when the path was first indexed
+    changed_at: str = ""  # ISO 8601 UTC: when its content last changed
     # records of their own (docs/records.md): call rows of an overview, what minutes say about their
     # meeting, the meeting number from the calendar, the text fingerprint and the duplicate-format group
     calls: tuple[dict[str, Any], ...] = ()  # ingest.metadata.calls.CallRow.to_json()

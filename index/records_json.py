@@ -27,6 +27,7 @@ def document_json(d: dict[str, Any]) -> dict[str, Any]:
         "overridden": d.get("overridden", []),
         "formats": d.get("formats", []),  # the same text in every format (index.dedup), primary first
         "versions": d.get("versions", []),  # other documents with the same title and type but other text
+        "source": d.get("source"),
     }
 
 

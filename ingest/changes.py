@@ -7,6 +7,8 @@ its size and mtime (cheap, before opening) or its content hash (after hashing) m
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -16,11 +18,14 @@ from scsearch.ingest.discover import nfc
 
 
 def sidecar_mtime(path: Path) -> int:
-    """mtime of the metadata override next to a document (0 when there is none)."""
-    try:
-        return Path(f"{path}.meta.json").stat().st_mtime_ns
-    except OSError:
-        return 0
+    """mtime of the metadata override next to a document plus that of its sync context (0 when none)."""
+    total = 0
+    for suffix in (".meta.json", ".sync.json"):
+        try:
+            total += Path(f"{path}{suffix}").stat().st_mtime_ns
+        except OSError:
+            pass
+    return total
 
 
 def matches(key: str, path: Path, names: Collection[str]) -> bool:
@@ -74,3 +79,15 @@ def removed_keys(old: Manifest, seen: set[str], roots: Iterable[str], exclude: C
         if gone or matches(key, Path(entry.abs_path or key), exclude):
             out.append(key)
     return out
+
+
+def stamp_times(entry: ManifestEntry, prior: ManifestEntry | None) -> ManifestEntry:
+    """``indexed_at`` (when the path was first indexed) and ``changed_at`` (when its content last
+    changed; a new metadata sidecar alone is no change), both ISO 8601 UTC, kept from ``prior``."""
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    same = prior is not None and prior.indexed and prior.sha256 == entry.sha256
+    return dataclasses.replace(
+        entry,
+        indexed_at=(prior.indexed_at if prior is not None else "") or now,
+        changed_at=(prior.changed_at if same and prior is not None else "") or now,
+    )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # names the pipeline never takes as documents (uploads are renamed so as not to end like these)
-SKIP_SUFFIXES = (".meta.json", ".tmp", ".part", ".lock")
+SKIP_SUFFIXES = (".meta.json", ".sync.json", ".tmp", ".part", ".lock")
 IGNORE_FILE = ".scsearchignore"
 _KINDS = ((stat.S_ISFIFO, "pojmenovaná roura, FIFO"), (stat.S_ISCHR, "znakové zařízení"),
           (stat.S_ISBLK, "blokové zařízení"), (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "složka"))

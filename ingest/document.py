@@ -9,13 +9,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scsearch.index.analysis import index_token, sentences
+from scsearch.index.analysis import index_token
 from scsearch.index.dedup import fingerprint
 from scsearch.index.manifest import ManifestEntry
 from scsearch.index.records import AnalysedText, build_records, doc_id_for
 from scsearch.index.writer import GenerationWriter
 from scsearch.ingest.cache import Caches
 from scsearch.ingest.changes import sidecar_mtime
+from scsearch.language.sentences import word_sentences
 from scsearch.models import DocumentMeta, ExtractedDocument
 
 
@@ -41,10 +42,11 @@ def index_document(
     earlier in the same writer session)."""
     from scsearch.ingest.metadata import analyze, load_override
     from scsearch.ingest.metadata.records import entry_fields as record_entry_fields
+    from scsearch.ingest.metadata.source import load_context
     from scsearch.language.entities import entity_token, find_entities
 
     override = load_override(f)
-    meta: DocumentMeta = analyze(doc, path=key, override=override)
+    meta: DocumentMeta = analyze(doc, path=key, override=override, source=load_context(f))
     assigned = meeting is not None and meta.meeting_number is None
     if assigned:
         meta = dataclasses.replace(meta, meeting_number=meeting)
@@ -103,7 +105,9 @@ def index_document(
         decisions=len(meta.decisions),
         overridden=tuple(meta.overridden),
         warnings=tuple(doc.warnings),
+        source=meta.source.to_json() if meta.source is not None else None,
         meeting_assigned=assigned,
+        meeting_date=meta.source.meeting_date.isoformat() if meta.source and meta.source.meeting_date else None,
         minhash=tuple(signature),
         shingles=shingles,
         **record_entry_fields(doc, meta, key),
@@ -113,7 +117,7 @@ def index_document(
 
 def lemmatize(lemmatizer: Any, texts: list[str], caches: Caches) -> list[AnalysedText]:
     """Tokens and lemmas of each text (lemmas cached by the texts and the lemmatiser)."""
-    sents_per_text = [sentences(t) for t in texts]
+    sents_per_text = [word_sentences(t) for t in texts]
     key = hashlib.sha256(
         (lemmatizer.ident + "\x00" + "\x01".join(texts)).encode("utf-8", "surrogatepass")
     ).hexdigest()

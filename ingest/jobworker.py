@@ -74,9 +74,12 @@ def run_job(data_dir: Path, job: Job, conn: sqlite3.Connection) -> tuple[str, st
 
     force = set(job.force)
     recorder = _JobRecorder(conn, job.id)
-    paths = [p for p in job.paths if Path(p).exists()]
+    from scsearch.ingest.sync.jobkind import is_url, sync_for_job
+
+    synced = sync_for_job(data_dir, [p for p in job.paths if is_url(p)], conn, job.id, job.user)
+    paths = list(dict.fromkeys([*(p for p in job.paths if not is_url(p) and Path(p).exists()), *synced.folders]))
     if not paths:
-        return "failed", "Žádná ze zdrojových složek neexistuje.", None
+        return "failed", synced.note or "Žádná ze zdrojových složek neexistuje.", None
     try:
         report = Pipeline(data_dir, progress=recorder, force=force).run(paths)
     except errors.IndexLocked as exc:
@@ -84,7 +87,7 @@ def run_job(data_dir: Path, job: Job, conn: sqlite3.Connection) -> tuple[str, st
     except errors.IndexMismatch as exc:
         return "failed", str(exc), None
     failed = report.count("failed")
-    note = f"{failed} souborů se nepodařilo zpracovat." if failed else ""
+    note = " ".join(x for x in (f"{failed} souborů se nepodařilo zpracovat." if failed else "", synced.note) if x)
     return "done", note, report.generation
 
 
@@ -127,6 +130,9 @@ def worker(data_dir: Path, job_id: int) -> int:
             state, error, generation = "failed", f"{type(exc).__name__}: {exc}"[:500], None
         current = _finish_and_claim(conn, job.id, state, error, generation)
     conn.close()
+    from scsearch.alerts.cli import after_ingest  # e-mail alerts for what the jobs indexed
+
+    after_ingest(data_dir)
     return 0
 
 

@@ -31,7 +31,7 @@ from scsearch.index.schema import SCHEMA_VERSION
 from scsearch.index.writer import GenerationWriter
 from scsearch.ingest import exclusions
 from scsearch.ingest.cache import Caches, options_key, sha256_file
-from scsearch.ingest.changes import ChangeCheck, matches, removed_keys
+from scsearch.ingest.changes import ChangeCheck, matches, removed_keys, stamp_times
 from scsearch.ingest.discover import Discovery, Skipped, canonical_roots, nfc, valid_text
 from scsearch.ingest.document import index_document
 from scsearch.ingest.worker import ExtractorPool, ExtractOutcome
@@ -96,6 +96,7 @@ class Pipeline:
         self.exclude = {nfc(str(p)) for p in exclude}
         self.force = {nfc(str(p)) for p in force}
         self.full = full
+        self._previous: Manifest = {}
         self.progress = progress
         self._lemmatizer = lemmatizer
         self.workers = workers or max(1, min(2, os.cpu_count() or 1))
@@ -150,7 +151,9 @@ class Pipeline:
 
     def _run_locked(self, paths: list[str], report: IngestReport, remove_missing: bool) -> None:
         current = store.current_generation(self.data_dir)
-        old_manifest: Manifest = {} if self.full else manifests.read(current)
+        previous = manifests.read(current)  # first-indexed / last-changed times survive --full too
+        self._previous = previous
+        old_manifest: Manifest = {} if self.full else previous
         manifest: Manifest = dict(old_manifest)
         check = ChangeCheck(old_manifest, full=self.full, force=self.force)
         caches = Caches(self.data_dir)
@@ -306,7 +309,7 @@ class Pipeline:
                 reason = f"chyba při indexaci ({type(exc).__name__}: {exc})"[:300]
                 self._fail(key, sha, reason, manifest, check.old, writer, report, done, total, 0.0)
                 continue
-            manifest[key] = entry
+            manifest[key] = stamp_times(entry, self._previous.get(key))
             report.pages += units
             self._emit(
                 FileResult(key, "indexed", units=units, method=outcome.doc.method,

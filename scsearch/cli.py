@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--meeting", type=_meeting, action="append", default=[], help="číslo jednání (lze opakovat)")
     s.add_argument("--sort", choices=rp.SORTS, default="relevance")
     s.add_argument("--group", action="store_true", help="seskupit podle dokumentů")
+    s.add_argument("--csv", action="store_true", help="výstup jako CSV (UTF-8 s BOM)")
 
     d = sub.add_parser("documents", help="seznam zaindexovaných dokumentů")
     d.add_argument("--json", action="store_true")
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     dec.add_argument("--deadline-from", dest="deadline_from", type=_date, help="termín splnění od (RRRR-MM-DD)")
     dec.add_argument("--deadline-to", dest="deadline_to", type=_date, help="termín splnění do (RRRR-MM-DD)")
     dec.add_argument("--query", default="", help="hledat jen v usneseních a úkolech")
+    dec.add_argument("--csv", action="store_true", help="výstup jako CSV (UTF-8 s BOM)")
 
     sv = sub.add_parser("serve", help="spustit webové rozhraní")
     sv.add_argument("--host", default="127.0.0.1")
@@ -111,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("file", help="archiv vytvořený scsearch backup")
     for cmd in (bk, rs):  # --data-dir also after the command name
         cmd.add_argument("--data-dir", default=argparse.SUPPRESS, help="datový adresář")
+    sy = sub.add_parser("sync", help="stáhnout nové a změněné dokumenty ze stránky pracovní skupiny a zaindexovat je")
+    sy.add_argument("url", help="adresa stránky (http:// nebo https://)")
+    sy.add_argument("--into", help="cílová složka (výchozí <data-dir>/sources/<server>)")
+    sy.add_argument("--json", action="store_true", help="výstup jako JSON")
+    from scsearch.alerts import cli as alerts_cli
+
+    alerts_cli.add_parser(sub, ministry=_ministry, doc_type=_doc_type, date=_date, meeting=_meeting)
 
     from scsearch import cli_records
 
@@ -157,8 +166,11 @@ def _cmd_ingest(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
     from scsearch.ingest import sources
+    from scsearch.ingest.sync.command import sync_remembered
 
     configured = sources.configured() or sources.recorded(data_dir)
+    synced, sync_failed = sync_remembered(data_dir)  # sites given to `scsearch sync` are synced first
+    configured = list(dict.fromkeys([*configured, *synced]))
     if not configured:
         print("scsearch: chyba: nejsou nastaveny zdrojové složky (SCSEARCH_SOURCES) ani nebyl dříve spuštěn ingest",
               file=sys.stderr)
@@ -167,7 +179,7 @@ def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
     for s in configured:
         if s not in existing:
             print(f"varování: zdrojová složka neexistuje: {s}", file=sys.stderr)
-    return _run_ingest(existing, data_dir, full=args.full, workers=args.workers)
+    return _run_ingest(existing, data_dir, full=args.full, workers=args.workers) or int(sync_failed)
 
 
 def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | None) -> int:
@@ -184,6 +196,9 @@ def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | 
     finally:
         record_run(data_dir, time.monotonic() - started, ok=failed == 0, files_failed=max(0, failed))
     printer.finish(report)
+    from scsearch.alerts.cli import after_ingest
+
+    after_ingest(data_dir)
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
@@ -218,6 +233,8 @@ def _cmd_search(args: argparse.Namespace, data_dir: Path) -> int:
     req = _request_from(args, args.query, args.types)
     searcher = Searcher(data_dir)
     resp = searcher.search(req)
+    if args.csv:
+        return _print_csv("search", resp, searcher, args.query)
     if args.json:
         print(json.dumps(resp.to_json(), ensure_ascii=False))
         return EXIT_OK
@@ -254,7 +271,10 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
 
     args.limit, args.sort = 1000, "date"
     req = _request_from(args, args.query, ["decision"])
-    resp = Searcher(data_dir).search(req)
+    searcher = Searcher(data_dir)
+    resp = searcher.search(req)
+    if args.csv:
+        return _print_csv("decisions", resp, searcher, args.query)
     if args.json:
         from scsearch.index.records_json import decision_json
 
@@ -264,6 +284,14 @@ def _cmd_decisions(args: argparse.Namespace, data_dir: Path) -> int:
     from scsearch.textout import print_decisions
 
     print_decisions(resp)
+    return EXIT_OK
+
+
+def _print_csv(what: str, resp: Any, searcher: Any, q: str) -> int:
+    from scsearch import exports, urls
+
+    rows = exports.rows_for(resp.hits, searcher.documents(), q, urls.base_url())
+    sys.stdout.write(exports.search_csv(rows) if what == "search" else exports.decisions_csv(rows))
     return EXIT_OK
 
 
@@ -313,6 +341,18 @@ def _cmd_restore(args: argparse.Namespace, data_dir: Path) -> int:
     return restore_main(Path(args.file), data_dir)
 
 
+def _cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.ingest.sync.command import cmd_sync
+
+    return cmd_sync(args, data_dir)
+
+
+def _cmd_alerts(args: argparse.Namespace, data_dir: Path) -> int:
+    from scsearch.alerts.cli import command
+
+    return command(args, data_dir)
+
+
 _COMMANDS = {
     "ingest": _cmd_ingest,
     "reindex": _cmd_reindex,
@@ -324,6 +364,8 @@ _COMMANDS = {
     "doctor": _cmd_doctor,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
+    "sync": _cmd_sync,
+    "alerts": _cmd_alerts,
 }
 _COMMANDS.update(__import__("scsearch.cli_records", fromlist=["COMMANDS"]).COMMANDS)
 

@@ -71,3 +71,15 @@ class IndexMismatch(IndexError_):
 
 class BackupError(ScsearchError):
     """A backup cannot be written or an archive cannot be restored (Czech message)."""
+
+
+class MailError(ScsearchError):
+    """An e-mail could not be handed to the SMTP server (Czech reason in the message)."""
+
+
+class BadAddress(ScsearchError):
+    """An e-mail address that is not valid (Czech reason in the message)."""
+
+
+class MailUncertain(MailError):
+    """The connection broke while the server was taking the message: it may have been delivered."""

@@ -80,6 +80,27 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class SourceContext:
+    """What the web page a document was synchronised from says about it (``<file>.sync.json``)."""
+
+    source_url: str
+    retrieved_at: str = ""  # ISO time of the last download
+    published: dt.date | None = None  # "19. července 2017: …" (the date before the colon)
+    meeting: int | None = None  # "páté jednání" / "5. jednání"
+    meeting_date: dt.date | None = None  # "Dne 31. 5. 2017 se konalo …"
+    link_text: str = ""
+    withdrawn: dt.date | None = None  # the link disappeared from the page on this date
+
+    def to_json(self) -> dict[str, object]:
+        def iso(d: dt.date | None) -> str | None:
+            return d.isoformat() if d else None
+
+        return {"source_url": self.source_url, "retrieved_at": self.retrieved_at, "published": iso(self.published),
+                "meeting": self.meeting, "meeting_date": iso(self.meeting_date), "link_text": self.link_text,
+                "withdrawn": iso(self.withdrawn)}
+
+
+@dataclass(frozen=True)
 class DocumentMeta:
     """What the pipeline understands about a document."""
 
@@ -93,6 +114,7 @@ class DocumentMeta:
     meeting_number: int | None = None
     decisions: tuple[Decision, ...] = ()
     overridden: tuple[str, ...] = ()  # field names whose value came from a sidecar override
+    source: SourceContext | None = None  # context from the web page it was synchronised from
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,14 @@ def text_of(name: str, **kw: object) -> str:
 # --- PDF layout defects -------------------------------------------------------------------------
 
 
-def test_two_columns_read_in_order_with_hyphenation() -> None:
+@pytest.fixture(params=["auto", "pdfplumber"])
+def pdf_text(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The PDF layout tests run on both readings: the pypdfium2 fast path and the pdfplumber reference."""
+    monkeypatch.setenv("SCSEARCH_PDF_TEXT", request.param)
+    return str(request.param)
+
+
+def test_two_columns_read_in_order_with_hyphenation(pdf_text: str) -> None:
     assert text_of("two_column_hyphenated.pdf") == (
         "Zápis z jednání pracovní skupiny\n"
         "Skupina projednala zavedení participativního rozpočtu ve městě Frýdek-Místek a podporu pro "
@@ -36,23 +43,23 @@ def test_two_columns_read_in_order_with_hyphenation() -> None:
     )
 
 
-def test_letter_spaced_headings_become_words() -> None:
+def test_letter_spaced_headings_become_words(pdf_text: str) -> None:
     assert text_of("letter_spaced_heading.pdf") == (
         "USNESENÍ\nMěsto Litovel\nRada města schvaluje rozpočet na rok 2017."
     )
 
 
-def test_doubled_glyphs_collapsed() -> None:
+def test_doubled_glyphs_collapsed(pdf_text: str) -> None:
     assert text_of("doubled_glyphs.pdf") == "Anketa byla spuštěna\nVyhodnocení ankety"
 
 
-def test_cp1250_mojibake_repaired() -> None:
+def test_cp1250_mojibake_repaired(pdf_text: str) -> None:
     doc = extract(DATA / "mojibake_cp1250.pdf")
     assert doc.text == "Příloha č. 1\nÚzemní plán obce Čerčany"
     assert any("CP1250" in w for w in doc.warnings)
 
 
-def test_running_headers_and_footers_removed() -> None:
+def test_running_headers_and_footers_removed(pdf_text: str) -> None:
     doc = extract(DATA / "running_headers.pdf")
     assert [p.text for p in doc.pages] == [f"Bod {k}: projednání výzev ministerstva." for k in range(1, 5)]
     assert [p.number for p in doc.pages] == [1, 2, 3, 4]
@@ -60,7 +67,7 @@ def test_running_headers_and_footers_removed() -> None:
     assert [p.label for p in doc.pages] == [None] * 4
 
 
-def test_printed_page_numbers_become_labels() -> None:
+def test_printed_page_numbers_become_labels(pdf_text: str) -> None:
     doc = extract(DATA / "printed_page_labels.pdf")
     assert [(p.number, p.label, p.text) for p in doc.pages] == [
         (1, "11", "Kapitola 1: financování projektů."),
@@ -69,11 +76,11 @@ def test_printed_page_numbers_become_labels() -> None:
     ]
 
 
-def test_rotated_page_reads_upright() -> None:
+def test_rotated_page_reads_upright(pdf_text: str) -> None:
     assert text_of("rotated_page.pdf") == "První řádek textu\nDruhý řádek textu"
 
 
-def test_ruled_table_rows_with_column_labels() -> None:
+def test_ruled_table_rows_with_column_labels(pdf_text: str) -> None:
     assert text_of("ruled_table.pdf") == (
         "Přehled aktuálních výzev\n"
         "Poskytovatel: MŽP; Výzva: Výzva 5/2017; Uzávěrka: 30. 4. 2017\n"

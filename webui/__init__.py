@@ -1,8 +1,7 @@
 """The Flask web UI and HTTP API of scsearch.
 
 ``create_app`` is a flaskr-style app factory; blueprints are registered from
-``BLUEPRINTS`` (module names exposing ``bp``), so an ``admin`` blueprint can be
-added by dropping in ``webui/admin.py``.
+``BLUEPRINTS`` (module names exposing ``bp``), the one registry of web pages.
 """
 
 from __future__ import annotations
@@ -16,10 +15,11 @@ from flask import Flask
 
 from scsearch import settings
 
-# Blueprint modules in registration order; optional ones are skipped when absent.
+# Blueprint modules in registration order.
 BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.search", "scsearch.webui.documents", "scsearch.webui.api", "scsearch.webui.help",
-                               "scsearch.webui.health", "scsearch.webui.calls", "scsearch.webui.meetings")
-OPTIONAL_BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.admin",)
+                              "scsearch.webui.health", "scsearch.webui.exports", "scsearch.webui.feeds",
+                              "scsearch.webui.alerts", "scsearch.webui.admin", "scsearch.webui.calls",
+                               "scsearch.webui.meetings")
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -44,12 +44,4 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     request_guard.init_app(app)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
-    for name in OPTIONAL_BLUEPRINTS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        app.register_blueprint(module.bp)
     return app

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from scsearch.index.records_json import decision_json, document_json
 from scsearch.webui.links import is_pdf
 from scsearch.webui.observability import count_search
-from scsearch.webui.params import ParamError, parse_search_args
+from scsearch.webui.params import ParamError, SearchParams, parse_search_args
 from scsearch.webui.state import get_state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -26,14 +26,17 @@ def _bad_param(exc: ParamError) -> tuple[Response, int]:
     return jsonify({"error": exc.message, "parameter": exc.param, "status": 400}), 400
 
 
+def search_params() -> SearchParams:
+    """The parameters of ``/api/search`` and its exports (``query`` is accepted for ``q``); strict."""
+    args = request.args.copy()
+    if "q" not in args and "query" in args:
+        args["q"] = args.pop("query")
+    return parse_search_args(args, strict=True)
+
+
 @bp.get("/search")
 def search() -> Response:
-    if "q" not in request.args and "query" in request.args:
-        args = request.args.copy()
-        args["q"] = args.pop("query")
-    else:
-        args = request.args.copy()
-    params = parse_search_args(args, strict=True)
+    params = search_params()
     resp = get_state().searcher.search(params.request())
     count_search("api", resp.total)
     return jsonify(resp.to_json())

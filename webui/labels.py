@@ -34,6 +34,7 @@ DATE_SOURCE_LABELS: dict[str, str] = {
     "filename": "z názvu souboru",
     "properties": "z vlastností souboru",
     "override": "ruční oprava",
+    "page": "ze stránky pracovní skupiny",
 }
 MONTHS = ("ledna", "února", "března", "dubna", "května", "června", "července", "srpna", "září", "října",
           "listopadu", "prosince")
@@ -136,4 +137,7 @@ FILE_STATUS_LABELS: dict[str, str] = {
     "failed": "chyba",
     "removed": "odstraněno z indexu",
     "skipped": "přeskočeno",
+    "downloaded": "staženo z webu",
+    "withdrawn": "odstraněno z webu",
+    "moved": "přesunuto na webu",
 }

@@ -7,14 +7,7 @@ from typing import Any
 from flask import url_for
 
 from scsearch.index.types import Hit
-
-
-def unit_anchor(record_id: str, page: int | None) -> str:
-    """``u3`` for the 4th unit of a document; decisions point at their source page ``p2``."""
-    tail = record_id.rsplit(":", 1)[-1]
-    if tail.isdigit():
-        return f"u{tail}"
-    return f"p{page}" if page is not None else ""
+from scsearch.urls import unit_anchor
 
 
 def is_pdf(doc: dict[str, Any] | None, path: str) -> bool:

@@ -7,13 +7,16 @@ results, a deadline range ("Termín splnění") in the sidebar, kind/number/resp
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from scsearch.index.types import SearchResponse
+from scsearch.ingest.sync.state import next_meeting as next_meeting_date
 from scsearch.models import DOC_TYPES
 from scsearch.webui.facets import Facet, build_facet, state_args, url_for_state, with_changes
+from scsearch.webui.feeds import subscribe_context
 from scsearch.webui.labels import date_label
 from scsearch.webui.links import hit_links
 from scsearch.webui.observability import count_search
@@ -85,6 +88,7 @@ def index() -> str:
     active = bool(p.q.strip()) or p.has_filters
     ctx: dict[str, Any] = {"p": p, "active": active, "documents_count": len(docs)}
     if not active:
+        ctx["next_meeting"] = next_meeting_date(Path(current_app.config["DATA_DIR"]))
         return render_template("search/index.html", **ctx)
     decision_view = "decision" in p.types
     notices: list[str] = []
@@ -146,5 +150,6 @@ def index() -> str:
         clear_deadline_url=with_changes(p, deadline_from=None, deadline_to=None),
         clear_all_url=with_changes(p, ministry=None, type_=None, year=None, meeting=None, from_=None, to=None,
                                    deadline_from=None, deadline_to=None),
+        **subscribe_context(p),
     )
     return render_template("search/index.html", **ctx)

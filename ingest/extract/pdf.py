@@ -34,6 +34,7 @@ from .layout import (
     to_upright,
 )
 from .ocr import OcrTimeout, ocr_available, ocr_image, render_page
+from .pdfium_words import Graphics, find_tables, graphics, page_is_simple, read_page, table_rows
 from .registry import Options, register
 from .tables import table_lines
 
@@ -45,7 +46,7 @@ CZECH_FUNCTION_WORDS = frozenset(
 )
 
 # Time accounting for bench/extract_bench.py (seconds, cumulative).
-STATS: dict[str, float] = {"pdfplumber": 0.0, "layout": 0.0, "post": 0.0, "ocr": 0.0}
+STATS: dict[str, float] = {"pdfium": 0.0, "pdfplumber": 0.0, "layout": 0.0, "post": 0.0, "ocr": 0.0}
 
 
 @dataclass
@@ -124,10 +125,10 @@ def _layout_page(page: Any) -> RawPage:
     char_dir, line_dir = WORD_DIRS[direction]
     if direction in ("ttb", "btt"):
         raw_words = page.extract_words(char_dir_rotated=char_dir, line_dir_rotated=line_dir)
-        width, height = float(page.height), float(page.width)
+        height = float(page.width)
     else:
         raw_words = page.extract_words(char_dir=char_dir, line_dir=line_dir)
-        width, height = float(page.width), float(page.height)
+        height = float(page.height)
     main, other = [], []
     for rw in raw_words:
         wdir = rw.get("direction", "ltr")
@@ -138,6 +139,12 @@ def _layout_page(page: Any) -> RawPage:
     tables: list[Line] = []
     if direction == "ltr":
         tables, main = _table_lines(page, main)
+    lines = _ordered_lines(main, other, tables, height)
+    return RawPage(lines, height, coverage=_image_coverage(page), has_chars=bool(chars))
+
+
+def _ordered_lines(main: list[Word], other: list[Word], tables: list[Line], height: float) -> list[PageLine]:
+    """Reading-order lines of a page's upright words, its table blocks and its words in other directions."""
     t0 = time.perf_counter()
     lines = sorted(group_lines(main) + tables, key=lambda ln: ln.top)
     if 0 < len(lines) <= MAX_LINES_FOR_COLUMNS:
@@ -148,9 +155,8 @@ def _layout_page(page: Any) -> RawPage:
         for text in ln.text.split("\n") if ln.is_table else [line_text(ln.words)]:
             out.append(PageLine(text, ln.top, ln.bottom))
     out += [PageLine(line_text(ln.words), height, height) for ln in group_lines(other)]
-    _ = width
     STATS["layout"] += time.perf_counter() - t0
-    return RawPage(out, height, coverage=_image_coverage(page), has_chars=bool(chars))
+    return out
 
 
 def _pdfium_page(path: Path, index: int, coverage: float = 0.0) -> RawPage:
@@ -218,7 +224,133 @@ def _open(path: Path) -> Any:
 
 @register("pdf", extensions=(".pdf",))
 def extract_pdf(path: Path, opts: Options) -> ExtractedDocument:
+    """Pages through pypdfium2 where they are simple, through pdfplumber where they need it."""
     deadline = time.monotonic() + int(settings.get("file_timeout"))
+    if settings.get("pdf_text") == "pdfplumber":
+        return _extract_plumber(path, opts, deadline)
+    doc = _pdfium_open(path)
+    if doc is None:
+        return _extract_plumber(path, opts, deadline)
+    warnings: list[str] = []
+    t0 = time.perf_counter()
+    try:
+        n = len(doc)
+        if n > opts.max_pages:
+            raise TooLarge(str(path), f"{n} stran > {opts.max_pages}")
+        if n == 0:
+            return _extract_plumber(path, opts, deadline)
+        raw: list[RawPage | None] = []
+        for i in range(n):
+            if time.monotonic() > deadline:
+                raise TooLarge(str(path), "překročen čas zpracování souboru")
+            raw.append(_pdfium_layout_page(doc, i))
+        properties = _pdfium_properties(doc)
+        labels = _pdfium_labels(doc, n)
+    finally:
+        doc.close()
+    STATS["pdfium"] += time.perf_counter() - t0
+    rest = [i for i, rp in enumerate(raw) if rp is None]
+    if rest:
+        t1 = time.perf_counter()
+        with _open(path) as pdf:
+            try:
+                plumber_pages = pdf.pages
+            except PdfminerException as exc:
+                raise CorruptFile(str(path), f"stránky PDF nelze načíst: {exc}") from exc
+            for i in rest:
+                if time.monotonic() > deadline:
+                    raise TooLarge(str(path), "překročen čas zpracování souboru")
+                raw[i] = _plumber_page(path, plumber_pages, i, warnings) if i < len(plumber_pages) \
+                    else _pdfium_page(path, i)
+        STATS["pdfplumber"] += time.perf_counter() - t1
+    pages = [rp for rp in raw if rp is not None]
+    t2 = time.perf_counter()
+    out = _postprocess(path, pages, labels, properties, warnings, opts, deadline)
+    STATS["post"] += time.perf_counter() - t2
+    return out
+
+
+def _pdfium_open(path: Path) -> pdfium.PdfDocument | None:
+    """The document through pypdfium2; EncryptedFile for a password, None when pdfium cannot read it."""
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedFile(str(path), "PDF vyžaduje heslo") from exc
+        return None
+
+
+def _pdfium_layout_page(doc: pdfium.PdfDocument, index: int) -> RawPage | None:
+    """A simple page read from pdfium's characters; None when it needs pdfplumber."""
+    page = doc[index]
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            drawn = graphics(page, width, height)
+            if textpage.count_chars() > MAX_CHARS_PER_PAGE or not page_is_simple(page, textpage, drawn):
+                return None
+            read = read_page(textpage, width, height)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    words = list(read.words)
+    tables: list[Line] = []
+    if drawn.may_hold_table:
+        tables, words = _pdfium_tables(drawn, words)
+    lines = _ordered_lines(words, [], tables, height)
+    return RawPage(lines, height, coverage=drawn.image_coverage, has_chars=read.chars > 0, source="pdfium")
+
+
+def _pdfium_tables(drawn: Graphics, words: list[Word]) -> tuple[list[Line], list[Word]]:
+    """Ruled tables from pdfium's rules and boxes, as in :func:`_table_lines`; returns the words outside."""
+    blocks: list[Line] = []
+    for cells in find_tables(drawn.edges):
+        rows = table_rows(cells, words)
+        if sum(1 for r in rows if sum(1 for c in r if c and c.strip()) >= 2) < 2:
+            continue  # a frame or a one-column box, not a table
+        x0, top = min(c[0] for c in cells), min(c[1] for c in cells)
+        x1, bottom = max(c[2] for c in cells), max(c[3] for c in cells)
+        lines = table_lines(rows)
+        if not lines:
+            continue
+        words = [w for w in words if not (x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom)]
+        blocks.append(Line([Word("", x0, x1, top, bottom)], text="\n".join(lines), is_table=True))
+    return blocks, words
+
+
+def _pdfium_properties(doc: pdfium.PdfDocument) -> dict[str, str]:
+    try:
+        return _properties(dict(doc.get_metadata_dict(skip_empty=True)))
+    except pdfium.PdfiumError:
+        return {}
+
+
+def _pdfium_labels(doc: pdfium.PdfDocument, n: int) -> list[str | None]:
+    out: list[str | None] = []
+    for i in range(n):
+        label = doc.get_page_label(i)
+        out.append(label if label and label != str(i + 1) else None)
+    return out
+
+
+def _plumber_page(path: Path, plumber_pages: list[Any], i: int, warnings: list[str]) -> RawPage:
+    page = plumber_pages[i]
+    try:
+        if len(page.chars) > MAX_CHARS_PER_PAGE:
+            warnings.append(f"strana {i + 1}: příliš mnoho znaků, čteno bez rozvržení")
+            return _pdfium_page(path, i)
+        return _layout_page(page)
+    except (PdfminerException, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        warnings.append(f"strana {i + 1}: {type(exc).__name__}, text z pypdfium2")
+        return _pdfium_page(path, i)
+    finally:
+        page.close()
+
+
+def _extract_plumber(path: Path, opts: Options, deadline: float) -> ExtractedDocument:
+    """Every page through pdfplumber: the reference reading (``SCSEARCH_PDF_TEXT=pdfplumber``)."""
     n_pdfium = _pdfium_count(path)
     if n_pdfium is not None and n_pdfium > opts.max_pages:
         raise TooLarge(str(path), f"{n_pdfium} stran > {opts.max_pages}")
@@ -238,20 +370,10 @@ def extract_pdf(path: Path, opts: Options) -> ExtractedDocument:
                 raise CorruptFile(str(path), "PDF nemá žádné stránky")
             warnings.append(f"pdfplumber nevidí žádnou stránku, text z pypdfium2 ({n_pdfium} str.)")
             raw = [_pdfium_page(path, i, coverage=1.0) for i in range(n_pdfium)]
-        for i, page in enumerate(plumber_pages):
+        for i in range(n):
             if time.monotonic() > deadline:
                 raise TooLarge(str(path), "překročen čas zpracování souboru")
-            try:
-                if len(page.chars) > MAX_CHARS_PER_PAGE:
-                    warnings.append(f"strana {i + 1}: příliš mnoho znaků, čteno bez rozvržení")
-                    raw.append(_pdfium_page(path, i))
-                else:
-                    raw.append(_layout_page(page))
-            except (PdfminerException, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-                warnings.append(f"strana {i + 1}: {type(exc).__name__}, text z pypdfium2")
-                raw.append(_pdfium_page(path, i))
-            finally:
-                page.close()
+            raw.append(_plumber_page(path, plumber_pages, i, warnings))
         properties = _properties(pdf.metadata or {})
         labels = _catalog_labels(pdf, len(raw))
     t1 = time.perf_counter()

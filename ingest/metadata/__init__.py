@@ -31,6 +31,7 @@ from scsearch.models import (
     DocumentMeta,
     ExtractedDocument,
     Page,
+    SourceContext,
 )
 
 __all__ = ["analyze", "load_override", "OVERRIDE_SUFFIX"]
@@ -284,8 +285,13 @@ def _safe(what: str, fn: Any, default: Any) -> Any:
         return default
 
 
-def analyze(doc: ExtractedDocument, *, path: str, override: dict | None = None) -> DocumentMeta:
-    """Metadata of an extracted document; ``override`` (from ``load_override``) wins field by field."""
+def analyze(
+    doc: ExtractedDocument, *, path: str, override: dict | None = None, source: SourceContext | None = None
+) -> DocumentMeta:
+    """Metadata of an extracted document; ``override`` (from ``load_override``) wins field by field.
+
+    ``source`` (the web page's context, from ``<file>.sync.json``) gives the meeting date and number when
+    the text has none: it wins over the file name and properties, not over the content or the override."""
     path = str(path or doc.path or "")
     ov: dict[str, Any] = {}
     if override:
@@ -305,6 +311,8 @@ def analyze(doc: ExtractedDocument, *, path: str, override: dict | None = None) 
         overridden.append("doc_type")
 
     date, date_source = _safe("date", lambda: _date(doc, path, doc_type), (None, ""))
+    if source is not None and source.meeting_date and date_source != "content":
+        date, date_source = source.meeting_date, "page"
     if "date" in ov:
         date, date_source = ov["date"], "override"
         overridden.append("date")
@@ -339,6 +347,8 @@ def analyze(doc: ExtractedDocument, *, path: str, override: dict | None = None) 
         ministries = tuple(c for c in MINISTRIES if c in mentioned)
 
     number = _safe("meeting number", lambda: _meeting_number(doc, path, doc_type), None)
+    if source is not None and source.meeting and (number is None or date_source == "page"):
+        number = source.meeting
     if "meeting" in ov:
         number = ov["meeting"]
         overridden.append("meeting_number")
@@ -358,4 +368,5 @@ def analyze(doc: ExtractedDocument, *, path: str, override: dict | None = None) 
         meeting_number=number,
         decisions=decisions,
         overridden=tuple(overridden),
+        source=source,
     )

@@ -43,6 +43,6 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(bp)
 
 
-from scsearch.webui.admin import views  # noqa: E402,F401  (routes)
+from scsearch.webui.admin import subscriptions, views  # noqa: E402,F401  (routes)
 
 __all__ = ["bp", "init_app"]

@@ -25,6 +25,9 @@ ACTION_LABELS = {
     "metadata": "úprava metadat",
     "remove": "odebrání dokumentu",
     "restore": "vrácení dokumentu",
+    "sync": "spuštění synchronizace webu",
+    "sync_done": "výsledek synchronizace webu",
+    "alert_remove": "odstranění odběru upozornění",
 }
 
 _SCHEMA = """

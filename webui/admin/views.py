@@ -10,8 +10,10 @@ from flask import Response, current_app, flash, jsonify, redirect, render_templa
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
+from scsearch.errors import UsageError
 from scsearch.ingest import exclusions
 from scsearch.ingest.discover import inside_sources
+from scsearch.ingest.sync.state import sites as sync_sites
 from scsearch.models import DOC_TYPES, MINISTRIES
 from scsearch.webui.admin import bp, overrides, security
 from scsearch.webui.admin.context import (
@@ -188,6 +190,7 @@ def index() -> Any:
         upload_dir=config.upload_dir,
         max_mb=config.max_upload_bytes // (1024 * 1024),
         job_paths=config.job_paths(),
+        sync_urls=[s.url for s in sync_sites(config.data_dir)],
     )
 
 
@@ -220,6 +223,22 @@ def reindex() -> BaseResponse:
     job = _queue_job("ruční přeindexování")
     audit().record(_who(), security.client_ip(), "reindex", f"úloha {job}")
     return redirect(url_for("admin.job", job_id=job))
+
+
+@bp.route("/synchronizovat", methods=["POST"], endpoint="sync")
+def sync() -> BaseResponse:
+    from scsearch.ingest.sync.run import check_url  # the HTTP client and pipeline load only when used
+
+    try:
+        url = check_url(request.form.get("url", ""))
+    except UsageError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.index"))
+    q = queue()
+    job = q.enqueue([url], reason="synchronizace webu", user=_who())
+    q.start_pending()
+    audit().record(_who(), security.client_ip(), "sync", url, job=job.id)
+    return redirect(url_for("admin.job", job_id=job.id))
 
 
 def _queue_job(reason: str, force: tuple[str, ...] = ()) -> int:

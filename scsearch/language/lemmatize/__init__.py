@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from scsearch.errors import ScsearchError, UsageError
-from scsearch.language.lemmatize.base import Lemmatizer, split_sentences
+from scsearch.language.lemmatize.base import Lemmatizer
 from scsearch.language.lemmatize.simplemma_backend import SimplemmaLemmatizer
 from scsearch.language.lemmatize.stanza_backend import StanzaLemmatizer, build_pipeline, clean_lemma
 from scsearch.language.lemmatize.stanza_models import (
@@ -25,6 +25,7 @@ from scsearch.language.lemmatize.stanza_models import (
     find_models,
     resolve_dir,
 )
+from scsearch.language.sentences import split_sentences
 
 __all__ = [
     "EXPLICIT_FILE",
