@@ -36,6 +36,9 @@ QUERIES: dict[str, list[dict]] = {
         {"query": "data", "date_from": dt.date(2016, 1, 1), "doc_types": ("presentation",)},
     ],
     "typo / partial": [{"query": q} for q in ("elektromobylita", "kdy bude příští jednání pracovní skupiny")],
+    "question / paraphrase": [{"query": q} for q in ("kolik dostala obec na výstavbu chodníku pro auta",
+                                                     "kdo připraví přehled podpory elektromobility pro obce",
+                                                     "městský rezort dopravy schválil dotace na rok 2018")],
 }
 
 
@@ -134,20 +137,30 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--prewarm", type=int, default=2000,
                     help="also measure a searcher that pre-read this many frequent lemmas, as the web server does")
+    ap.add_argument("--work-dir", default=None,
+                    help="keep the built indexes in this folder and reuse them on the next run (default: temporary)")
+    ap.add_argument("--classes", nargs="*", default=None, help="only these query classes (default: all)")
     args = ap.parse_args()
+    if args.classes:
+        for cls in list(QUERIES):
+            if cls not in args.classes:
+                del QUERIES[cls]
     print(f"Machine: {machine()}\n")
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = args.work_dir or tmp_dir
         corpus_dir = Path(tmp) / "corpus"
-        build_corpus_index(corpus_dir)
+        if not (corpus_dir / "index").exists():
+            build_corpus_index(corpus_dir)
         from scsearch.index.search import Searcher
 
         n = Searcher(corpus_dir).stats()["records"]
         rows.append((f"sample corpus ({n} records)", run_queries(corpus_dir, args.repeat), dir_size(corpus_dir / "index")))
         for pages in args.pages:
             target = Path(tmp) / f"syn{pages}"
-            secs = build_synthetic(corpus_dir, target, pages)
-            print(f"built synthetic index of {pages} pages in {secs:.0f} s", file=sys.stderr)
+            if not (target / "index").exists():
+                secs = build_synthetic(corpus_dir, target, pages)
+                print(f"built synthetic index of {pages} pages in {secs:.0f} s", file=sys.stderr)
             rows.append((f"synthetic {pages} pages", run_queries(target, args.repeat), dir_size(target / "index")))
             if args.prewarm:
                 rows.append((f"synthetic {pages} pages, server (pre-read {args.prewarm} lemmas)",

@@ -21,9 +21,7 @@ def main() -> int:
         ["reindex_bench.py"],
         ["extract_bench.py"],
         ["lemma_accuracy.py"],
-        ["retrieval_eval.py"],
-        ["retrieval_eval.py", "--queries", str(HERE / "queries_czech_docs.tsv"),
-         "--corpus", str(HERE.parent.parent / "shared" / "eval" / "czech-docs")],
+        ["retrieval_eval.py", "--all"],
         ["query_bench.py", "--pages", "10000", "20000"] + ([] if quick else ["100000"]),
         ["load_bench.py"] + (["--searches", "20"] if quick else ["--searches", "200", "--reindexes", "2"]),
     ]

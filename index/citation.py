@@ -21,6 +21,8 @@ def unit_label(kind: str, page: int | None, page_label: str | None = None) -> st
         return f"snímek{NBSP}{page}"
     if kind == "row":
         return f"ř.{NBSP}{page}"
+    if kind == "part":
+        return f"část{NBSP}{page}"
     label = page_label or str(page)
     return f"s.{NBSP}{label}"
 

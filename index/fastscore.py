@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,11 @@ from whoosh import query as Q
 from whoosh.query.terms import MultiTerm
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
+
+from scsearch.index.arrays import load_or_build
+from scsearch.index.whoosh_read import length_byte_slow, length_bytes, read_positions, read_postings, skip_to
+
+__all__ = ["FastScorer", "read_postings"]
 
 MAX_CACHED_TERMS = 50_000
 MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of docnums + scores
@@ -38,7 +45,8 @@ Postings = tuple[np.ndarray, np.ndarray]  # (docnums int32, term scores float32)
 class FastScorer:
     """Evaluates whoosh queries with numpy; one instance per opened searcher (generation)."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, gen: Path | None = None) -> None:
+        """``gen``: the generation's folder, where the per-generation arrays are kept memory-mapped."""
         weighting = searcher.weighting
         if not isinstance(weighting, BM25F):
             raise TypeError(f"FastScorer reproduces BM25F only, not {type(weighting).__name__}")
@@ -48,18 +56,20 @@ class FastScorer:
         self._weighting = weighting
         self._n = int(searcher.doc_count_all())
         self._leaves: list[tuple[Any, int]] = [(r, int(off)) for r, off in self._reader.leaf_readers()]
-        self._alive = self._build_alive()
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._shared: dict[tuple[str, bytes], Postings] = {}
         self._cached_postings = 0
         self._pos_cache: OrderedDict[tuple[str, bytes], np.ndarray] = OrderedDict()
         self._cached_positions = 0
         self._empty_ids = np.zeros(0, dtype=np.int32)
         self._empty_scores = np.zeros(0, dtype=np.float32)
-        for name, field in self._schema.items():
-            if field.scorable:
-                self._lengths[name] = self._build_lengths(name)
+        scorable = [name for name, field in self._schema.items() if field.scorable]
+        arrays = load_or_build(gen, "scorer", self._n, lambda: {
+            "alive": self._build_alive(), **{f"len.{name}": self._build_lengths(name) for name in scorable}})
+        self._alive: np.ndarray = arrays["alive"]
+        self._lengths = {name: arrays[f"len.{name}"] for name in scorable}
 
     # ------------------------------------------------------------ per-generation arrays
     @property
@@ -88,9 +98,9 @@ class FastScorer:
         out = np.zeros(self._n, dtype=np.float64)
         for leaf, off in self._leaves:
             count = leaf.doc_count_all()
-            raw = _length_bytes(leaf, field, count)
+            raw = length_bytes(leaf, field, count)
             if raw is None:
-                raw = np.array([_length_byte_slow(leaf, d, field) for d in range(count)], dtype=np.uint8)
+                raw = np.array([length_byte_slow(leaf, d, field) for d in range(count)], dtype=np.uint8)
             out[off : off + count] = _LENGTH_TABLE[raw]
         return out
 
@@ -103,6 +113,9 @@ class FastScorer:
     def postings(self, field: str, btext: bytes) -> Postings:
         """Live docnums holding the term and their BM25F scores (boost 1), cached."""
         key = (field, btext)
+        shared = self._shared.get(key)
+        if shared is not None:
+            return shared
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
@@ -119,6 +132,14 @@ class FastScorer:
                     _, old = self._cache.popitem(last=False)
                     self._cached_postings -= len(old[0])
         return value
+
+    def share_postings(self, postings: dict[tuple[str, bytes], Postings]) -> None:
+        """Posting lists kept outside the bounded cache (memory-mapped, shared by processes)."""
+        self._shared = dict(postings)
+
+    def load_postings(self, field: str, btext: bytes) -> Postings:
+        """A term's postings read from the index (not cached)."""
+        return self._load(field, btext)
 
     def _load(self, field: str, btext: bytes) -> Postings:
         if (field, btext) not in self._reader:
@@ -161,6 +182,10 @@ class FastScorer:
 
     def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
+
+    def term_bytes(self, q: Q.Term) -> bytes | None:
+        """The indexed bytes of a term query's text (None for an unknown field or an invalid value)."""
+        return self._term_btext(q)
 
     def _term_btext(self, q: Q.Term) -> bytes | None:
         if q.fieldname not in self._schema:
@@ -306,6 +331,41 @@ class FastScorer:
                     self._cached_positions -= len(old)
         return keys
 
+    def positions_cached(self, field: str, btext: bytes) -> bool:
+        """Whether the term's positions are in the cache (reading them from disk costs ~1 ms per 1,000 docs)."""
+        with self._lock:
+            return (field, btext) in self._pos_cache
+
+    def doc_positions(self, field: str, text: str, docnums: Sequence[int]) -> dict[int, list[int]]:
+        """Positions of a term in each of a few docs (those holding it), read by skipping to them:
+        only their postings blocks are decoded. Not cached; callers hold the generation's I/O lock."""
+        fieldobj = self._schema[field] if field in self._schema else None
+        if fieldobj is None or not fieldobj.format.supports("positions"):
+            return {}
+        try:
+            btext = fieldobj.to_bytes(text)
+        except ValueError:
+            return {}
+        out: dict[int, list[int]] = {}
+        if (field, btext) not in self._reader:
+            return out
+        wanted = sorted(set(docnums))
+        fmt = fieldobj.format
+        for leaf, off in self._leaves:
+            count = leaf.doc_count_all()
+            local = [d - off for d in wanted if off <= d < off + count]
+            if not local or (field, btext) not in leaf:
+                continue
+            m = leaf._terms.matcher(field, btext, fmt)
+            for d in local:
+                if m.is_active() and m.id() < d:
+                    skip_to(m, d)
+                if not m.is_active():
+                    break
+                if m.id() == d:
+                    out[d + off] = list(fmt.decode_positions(m.value()))
+        return out
+
     def _slot_terms(self, q: Any) -> list[tuple[str, bytes | None]] | None:
         """The terms one position of a phrase may hold (a Term or an Or of Terms), else None."""
         if isinstance(q, Q.Term):
@@ -406,96 +466,3 @@ class FastScorer:
             s = scores[idx]
         order = np.lexsort((idx, -s))
         return [(int(idx[i]), float(s[i])) for i in order]
-
-
-# ---------------------------------------------------------------- reading whoosh data
-def read_postings(leaf: Any, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums int64, weights float64) of one segment's posting list, deleted docs included.
-
-    Reads W3 codec blocks whole (one unpickle per block of 128 postings); any other
-    matcher is walked posting by posting.
-    """
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
-    fmt = leaf.schema[field].format
-    m = leaf._terms.matcher(field, btext, fmt) if hasattr(leaf, "_terms") else leaf.postings(field, btext)
-    if type(m) is W3LeafMatcher and not m._byteids:
-        try:
-            return _read_w3_blocks(m)
-        except Exception:  # noqa: BLE001 - unexpected internals: walk the postings instead
-            m = leaf._terms.matcher(field, btext, fmt)
-    ids: list[int] = []
-    weights: list[float] = []
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        m.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-
-
-def read_positions(leaf: Any, field: str, btext: bytes, offset: int = 0) -> np.ndarray:
-    """Sorted int64 keys ``(offset + docnum) << 32 | position`` of one segment's postings."""
-    fmt = leaf.schema[field].format
-    m = leaf._terms.matcher(field, btext, fmt)
-    docs: list[int] = []
-    counts: list[int] = []
-    flat: list[int] = []
-    decode = fmt.decode_positions
-    while m.is_active():
-        poss = decode(m.value())
-        docs.append(m.id())
-        counts.append(len(poss))
-        flat.extend(poss)
-        m.next()
-    ids = np.repeat(np.asarray(docs, dtype=np.int64) + offset, counts)
-    return (ids << 32) | np.asarray(flat, dtype=np.int64)
-
-
-def _read_w3_blocks(m: Any) -> tuple[np.ndarray, np.ndarray]:
-    id_parts: list[np.ndarray] = []
-    w_parts: list[np.ndarray] = []
-    while True:
-        m._read_data()
-        deltas, weights = m._data[0], m._data[1]
-        count = m._blocklength
-        ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
-        if len(ids) != count:
-            raise ValueError("block length mismatch")
-        id_parts.append(ids)
-        if weights is None:
-            w_parts.append(np.ones(count, dtype=np.float64))
-        elif isinstance(weights, float):
-            w_parts.append(np.full(count, weights, dtype=np.float64))
-        else:
-            w_parts.append(np.asarray(weights, dtype=np.float32).astype(np.float64))
-        if m._lastblock:
-            break
-        m._goto(m._nextoffset)
-    return np.concatenate(id_parts), np.concatenate(w_parts)
-
-
-def _length_bytes(leaf: Any, field: str, count: int) -> np.ndarray | None:
-    """uint8[count]: the stored length bytes of ``field``, read from the W3 lengths column in one go."""
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        perdoc = leaf._perdoc
-        col = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        if col is None:
-            return np.zeros(count, dtype=np.uint8)
-        if col._fixedlen != 1:
-            return None
-        stored = min(col._count, count)
-        raw = col._dbfile.get(col._basepos, stored) if stored else b""
-        out = np.zeros(count, dtype=np.uint8)
-        out[:stored] = np.frombuffer(raw, dtype=np.uint8)
-        return out
-    except Exception:  # noqa: BLE001 - another codec: read doc by doc
-        return None
-
-
-def _length_byte_slow(leaf: Any, docnum: int, field: str) -> int:
-    from whoosh.util.numeric import length_to_byte
-
-    length = leaf.doc_field_length(docnum, field, 0)
-    return int(length_to_byte(length or 0))

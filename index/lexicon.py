@@ -11,33 +11,46 @@ from __future__ import annotations
 
 import os
 import pickle
+import sqlite3
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from scsearch.language.tokenize import fold
 
 FILE = "lexicon.pickle"
+TYPO_FILE = "typos.pickle"  # the typo (deletion) index, written with the generation
 
 
 class Lexicon:
     def __init__(self) -> None:
-        self.forms: dict[str, Counter[str]] = defaultdict(Counter)  # folded form -> folded lemma -> count
+        self.forms: dict[str, Mapping[str, int]] = {}  # folded form -> folded lemma -> count
         self._deletes: dict[str, set[str]] | None = None
+        self._directory: Path | None = None  # where a saved typo index can be loaded from
 
     # ------------------------------------------------------------ building
     def add(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Add (surface form, index lemma) pairs."""
         for surface, lemma in pairs:
-            self.forms[fold(surface)][lemma] += 1
+            key = fold(surface)
+            counter = self.forms.get(key)
+            if not isinstance(counter, Counter):  # loaded as a plain dict
+                counter = self.forms[key] = Counter(counter or {})
+            counter[lemma] += 1
         self._deletes = None
+        self._directory = None
 
     def save(self, directory: Path) -> None:
         tmp = Path(directory) / (FILE + ".tmp")
         with open(tmp, "wb") as fh:
             pickle.dump({k: dict(v) for k, v in self.forms.items()}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(Path(directory) / FILE)
+        tmp = Path(directory) / (TYPO_FILE + ".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(self._delete_index(), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(Path(directory) / TYPO_FILE)
 
     @classmethod
     def load(cls, directory: Path | None) -> Lexicon:
@@ -48,8 +61,8 @@ class Lexicon:
         if path.exists():
             with open(path, "rb") as fh:
                 data = pickle.load(fh)
-            for k, v in data.items():
-                lex.forms[k] = Counter(v)
+            lex.forms.update(data)  # plain dicts: made Counters only when a writer adds to them
+            lex._directory = Path(directory)
         return lex
 
     # ------------------------------------------------------------ lookup
@@ -58,7 +71,7 @@ class Lexicon:
         counter = self.forms.get(fold(word))
         if not counter:
             return []
-        return [lem for lem, _ in counter.most_common()]
+        return [lem for lem, _ in sorted(counter.items(), key=lambda kv: -kv[1])]
 
     def frequency(self, word: str) -> int:
         counter = self.forms.get(fold(word))
@@ -84,6 +97,12 @@ class Lexicon:
         return best[2] if best else None
 
     def _delete_index(self) -> dict[str, set[str]]:
+        if self._deletes is None and self._directory is not None:
+            try:
+                with open(self._directory / TYPO_FILE, "rb") as fh:
+                    self._deletes = pickle.load(fh)
+            except (OSError, pickle.PickleError, EOFError, ValueError):
+                self._deletes = None  # an older generation: built below
         if self._deletes is None:
             idx: dict[str, set[str]] = defaultdict(set)
             for form in self.forms:
@@ -127,28 +146,56 @@ def set_cache_dir(path: Path) -> None:
     _CACHE_DIR[:] = [Path(path)]
 
 
+def dictionary_lemmas(folded: str) -> tuple[str, ...]:
+    """Folded lemmas of a folded form in simplemma's Czech dictionary (``mestum`` -> ``mesto``).
+
+    Looked up in an SQLite copy of the folded dictionary (built once, ~2 s, kept in the user's cache):
+    a query reads a few rows instead of loading 362k forms."""
+    db = _dictionary_db()
+    if db is None:
+        return _dictionary_in_memory().get(folded, ())
+    with _DB_LOCK:
+        row = db.execute("SELECT lemmas FROM forms WHERE form = ?", (folded,)).fetchone()
+    return tuple(row[0].split("\t")) if row else ()
+
+
+_DB_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def dictionary_forms() -> dict[str, tuple[str, ...]]:
-    """simplemma's Czech form dictionary, folded: folded form -> folded lemmas."""
-    cache = _dictionary_cache_file()
-    if cache is not None and cache.exists():
+def _dictionary_db() -> sqlite3.Connection | None:
+    path = _dictionary_cache_file()
+    if path is None:
+        return None
+    if not path.exists():
         try:
-            with open(cache, "rb") as fh:
-                data: dict[str, tuple[str, ...]] = pickle.load(fh)
-            return data
-        except (OSError, pickle.PickleError, EOFError):
-            pass
-    result = _build_dictionary_forms()
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_name(cache.name + ".tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(cache)
-        except OSError:
-            pass
-    return result
+            _write_dictionary_db(path, _build_dictionary_forms())
+        except (OSError, sqlite3.Error):
+            return None
+    try:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+
+
+def _write_dictionary_db(path: Path, forms: dict[str, tuple[str, ...]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    try:
+        con.execute("CREATE TABLE forms (form TEXT PRIMARY KEY, lemmas TEXT NOT NULL) WITHOUT ROWID")
+        con.executemany("INSERT INTO forms VALUES (?, ?)", ((k, "\t".join(v)) for k, v in forms.items()))
+        con.commit()
+    finally:
+        con.close()
+    os.replace(tmp, path)
+
+
+@lru_cache(maxsize=1)
+def _dictionary_in_memory() -> dict[str, tuple[str, ...]]:
+    """The folded dictionary in memory: only when no cache folder is writable."""
+    return _build_dictionary_forms()
 
 
 def _dictionary_cache_file() -> Path | None:
@@ -160,7 +207,7 @@ def _dictionary_cache_file() -> Path | None:
         ver = version("simplemma")
     except Exception:  # noqa: BLE001
         ver = "unknown"
-    name = f"dictionary-cs-folded-{ver}.pickle"
+    name = f"dictionary-cs-folded-{ver}.sqlite"
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scsearch"
     try:
         home.mkdir(parents=True, exist_ok=True)

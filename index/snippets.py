@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 from html import escape
 
 from scsearch.language.stemmer import stem
@@ -16,6 +17,9 @@ from scsearch.language.tokenize import fold, normalize_token, tokenize
 
 WINDOW_TOKENS = 45
 MAX_CHARS = 420
+_folded = lru_cache(maxsize=65_536)(fold)  # words repeat across hits: each distinct one is folded once
+_normalized = lru_cache(maxsize=65_536)(normalize_token)
+MAX_SCAN_CHARS = 60_000  # text read per hit for its snippet (a unit is ~3,000 words at most)
 
 
 def matched_positions(
@@ -25,23 +29,54 @@ def matched_positions(
     forms: Collection[str],
     prefixes: Collection[str] = (),
     stems: Collection[str] = (),
+    max_scan: int | None = None,
 ) -> tuple[list[tuple[int, int, str]], list[int]]:
+    """Tokens of ``text`` (of its first ``max_scan`` characters, cut at a space, when given) and the
+    indexes of those that match the query: one pass, each token checked at most once."""
+    if max_scan is not None and len(text) > max_scan:
+        cut = text.rfind(" ", 0, max_scan)
+        text = text[: cut if cut > 0 else max_scan]
     toks = tokenize(text)
-    lem = lemma_field.split(" ") if lemma_field else []
+    lem = lemma_field.split(" ", len(toks))[: len(toks)] if lemma_field else []
     if len(lem) != len(toks):  # should not happen; fall back to surface matching
         lem = [fold(t) for _, _, t in toks]
     hits = []
     for i, (_, _, tok) in enumerate(toks):
         lemma = lem[i]
+        if lemma in lemmas or (forms and _normalized(tok) in forms):
+            hits.append(i)
+            continue
+        folded = _folded(tok)
         if (
-            lemma in lemmas
-            or normalize_token(tok) in forms
-            or fold(tok) in lemmas
+            folded in lemmas
             or (stems and stem(tok) in stems)
-            or any(lemma.startswith(p) or fold(tok).startswith(p) for p in prefixes)
+            or any(lemma.startswith(p) or folded.startswith(p) for p in prefixes)
         ):
             hits.append(i)
     return toks, hits
+
+
+def best_window(hits: list[int], keys: list[str], width: int = WINDOW_TOKENS) -> int:
+    """The first token of the window of ``width`` tokens with the most distinct matched words, then
+    the most matches, then the earliest: two pointers over the sorted hits, linear in their number.
+
+    >>> best_window([0, 5, 100, 101, 102], ["a", "a", "a", "b", "c"])
+    100
+    """
+    best = (0, 0, 0)  # (distinct, count, -start)
+    counts: dict[str, int] = {}
+    end = 0
+    for i, start in enumerate(hits):
+        while end < len(hits) and hits[end] - start < width:
+            counts[keys[end]] = counts.get(keys[end], 0) + 1
+            end += 1
+        cand = (len(counts), end - i, -start)
+        if cand > best:
+            best = cand
+        counts[keys[i]] -= 1
+        if not counts[keys[i]]:
+            del counts[keys[i]]
+    return -best[2] if best[0] else (hits[0] if hits else 0)
 
 
 def make_snippet(
@@ -53,20 +88,17 @@ def make_snippet(
     stems: Collection[str] = (),
     max_chars: int = MAX_CHARS,
 ) -> str:
-    toks, hits = matched_positions(text, lemma_field, lemmas, forms, prefixes, stems)
+    """The best passage of ``text`` as HTML; only the first ``MAX_SCAN_CHARS`` characters are read."""
+    toks, hits = matched_positions(text, lemma_field, lemmas, forms, prefixes, stems, max_scan=MAX_SCAN_CHARS)
     if not toks:
         return escape(text[:max_chars])
-    lem = lemma_field.split(" ") if lemma_field and len(lemma_field.split(" ")) == len(toks) else None
     if hits:
-        # the window with the most distinct matched lemmas, then the most matches
-        best = (0, 0, hits[0])
-        for i, start in enumerate(hits):
-            window = [h for h in hits[i:] if h - start < WINDOW_TOKENS]
-            distinct = len({(lem[h] if lem else fold(toks[h][2])) for h in window})
-            cand = (distinct, len(window), -start)
-            if cand > (best[0], best[1], -best[2]):
-                best = (distinct, len(window), start)
-        first = max(0, best[2] - 8)
+        lem = lemma_field.split(" ", len(toks))[: len(toks)] if lemma_field else []
+        if len(lem) == len(toks):
+            keys = [lem[h] for h in hits]
+        else:
+            keys = [fold(toks[h][2]) for h in hits]
+        first = max(0, best_window(hits, keys) - 8)
     else:
         first = 0
     start_char = toks[first][0]

@@ -7,6 +7,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+MAX_LIMIT = 200  # hits per request (pages/groups); more are reached with ``offset``
+MAX_DECISION_LIMIT = 1000  # the decisions list: records of one sentence each
+
+
 
 @dataclass(frozen=True)
 class SearchRequest:
@@ -24,6 +28,11 @@ class SearchRequest:
     sort: str = "relevance"  # "relevance" | "date" | "date_asc"
     group: bool = False  # group hits by document (UI); flat page hits otherwise
     include_decisions: bool = False  # decision records only when asked for (doc_types has "decision" or this)
+
+    @property
+    def hit_cap(self) -> int:
+        """The most hits one request returns: ``MAX_LIMIT``, more for a list of decisions only."""
+        return MAX_DECISION_LIMIT if self.doc_types == ("decision",) else MAX_LIMIT
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,17 @@ class DocGroup:
 
 
 @dataclass(frozen=True)
+class QueryExpansion:
+    """A query word and the related words it was also searched as ("hledáno také jako …")."""
+
+    word: str  # as typed
+    related: tuple[str, ...]  # synonyms, abbreviations, derivations; each weighs less than the word
+
+    def to_json(self) -> dict[str, Any]:
+        return {"word": self.word, "related": list(self.related)}
+
+
+@dataclass(frozen=True)
 class SearchResponse:
     query: str
     total: int  # number of matching records (pages/rows/decisions) after filters
@@ -85,6 +105,7 @@ class SearchResponse:
     partial: bool = False  # True when not all words matched (AND found nothing)
     groups: tuple[DocGroup, ...] = ()  # when request.group
     total_docs: int = 0
+    expansions: tuple[QueryExpansion, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -96,4 +117,5 @@ class SearchResponse:
             "suggestion": self.suggestion,
             "partial": self.partial,
             "total_docs": self.total_docs,
+            "expansions": [e.to_json() for e in self.expansions],
         }

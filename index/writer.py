@@ -43,7 +43,7 @@ class GenerationWriter:
         else:
             self.ix = windex.open_dir(str(self.gen.path))
             self.lexicon = Lexicon.load(self.gen.path)
-        self.writer = self.ix.writer(limitmb=256)
+        self.writer = self.ix.writer(limitmb=256, compound=False)  # separate files: opened without copying them
         self.lemmatizer_ident = lemmatizer_ident
         self.changed = False
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from scsearch.models import ExtractedDocument
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: long texts without pages split into parts; PDF text through pypdfium2
 
 
 def sha256_file(path: Path) -> str:

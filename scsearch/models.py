@@ -20,6 +20,7 @@ METHOD_NEEDS_OCR = "needs_ocr"  # no text layer and no OCR engine available
 UNIT_PAGE = "page"  # PDF page, DOCX/ODT/HTML/TXT section (number None)
 UNIT_SLIDE = "slide"
 UNIT_ROW = "row"
+UNIT_PART = "part"  # a part of a long text without pages (TXT, HTML, DOCX, ODT), ~3,000 words
 
 DOC_TYPES = ("minutes", "presentation", "funding_overview", "plan", "methodology", "other")
 DECISION_TYPE = "decision"

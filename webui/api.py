@@ -6,7 +6,6 @@ a malformed query string is never an error.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
@@ -58,13 +57,10 @@ def document(doc_id: str) -> Response:
     pdf = is_pdf(doc, doc.get("path", ""))
     units: list[dict[str, Any]] = []
     decisions: list[dict[str, Any]] = []
-    for f in state.searcher.document_units(doc_id):
-        if f.get("kind") == "decision":
-            try:
-                dec = json.loads(f.get("decision") or "{}")
-            except ValueError:
-                dec = {}
-            decisions.append(dec)
+    for rec in state.searcher.document_records(doc_id):
+        f = rec.fields
+        if rec.kind == "decision":
+            decisions.append(rec.decision or {})
             continue
         units.append({
             "page": f.get("page"),
@@ -72,7 +68,7 @@ def document(doc_id: str) -> Response:
             "kind": f.get("kind", "page"),
             "heading": f.get("heading", ""),
             "method": f.get("method", "text"),
-            "ministries": [m for m in (f.get("ministry") or "").split(",") if m],
+            "ministries": list(rec.ministries),
             "text": f.get("text", ""),
         })
     out = document_json(doc)

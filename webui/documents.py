@@ -6,7 +6,6 @@ no path is ever taken from the URL, so nothing outside what was ingested can be 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, send_file
 from werkzeug.wrappers import Response
 
+from scsearch.index.plan import QueryPlan
 from scsearch.index.query import parse
 from scsearch.index.snippets import highlight_all
 from scsearch.webui.links import document_url, file_url, is_pdf
@@ -83,24 +83,18 @@ def _renumber(html: str, offset: int) -> str:
 def _units(doc_id: str, q: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     """Units with highlighted HTML and hit numbers; decisions; total hits."""
     searcher = get_searcher()
-    raw = searcher.document_units(doc_id)
-    terms: dict[str, set[str]] = {"lemmas": set(), "forms": set(), "prefixes": set(), "stems": set()}
-    if q.strip():
-        _, terms = searcher.build(parse(q))
+    records = searcher.document_records(doc_id)
+    plan = searcher.build(parse(q))[1] if q.strip() else QueryPlan()
     units: list[dict[str, Any]] = []
     decisions: list[dict[str, Any]] = []
     total = 0
-    for f in raw:
-        if f.get("kind") == "decision":
-            try:
-                dec = json.loads(f.get("decision") or "{}")
-            except ValueError:
-                dec = {}
-            decisions.append({"fields": f, "decision": dec})
+    for rec in records:
+        f = dict(rec.fields)
+        if rec.kind == "decision":
+            decisions.append({"fields": f, "decision": rec.decision or {}})
             continue
         text = f.get("text", "") or ""
-        html, n = highlight_all(text, f.get("lemma", "") or "", terms["lemmas"], terms["forms"], terms["prefixes"],
-                                terms.get("stems", set()))
+        html, n = highlight_all(text, f.get("lemma", "") or "", plan.lemmas, plan.forms, plan.prefixes, plan.stems)
         if total:
             html = _renumber(html, total)
         units.append({
@@ -108,7 +102,7 @@ def _units(doc_id: str, q: str) -> tuple[list[dict[str, Any]], list[dict[str, An
             "html": html,
             "hits": list(range(total + 1, total + n + 1)),
             "anchor": f"u{f.get('unit_index', len(units))}",
-            "ministries": [m for m in (f.get("ministry") or "").split(",") if m],
+            "ministries": list(rec.ministries),
         })
         total += n
     return units, decisions, total

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from scsearch.index.citation import NBSP, czech_date, unit_label
+from scsearch.index.stored import date_from_int
 
 TYPE_LABELS: dict[str, str] = {
     "minutes": "zápis",
@@ -28,7 +29,7 @@ METHOD_LABELS: dict[str, str] = {
     "mixed": "text a OCR",
     "needs_ocr": "sken bez rozpoznaného textu",
 }
-UNIT_KIND_LABELS: dict[str, str] = {"page": "strany", "slide": "snímky", "row": "řádky"}
+UNIT_KIND_LABELS: dict[str, str] = {"page": "strany", "slide": "snímky", "row": "řádky", "part": "části"}
 DATE_SOURCE_LABELS: dict[str, str] = {
     "content": "z textu dokumentu",
     "filename": "z názvu souboru",
@@ -58,10 +59,7 @@ def date_label(value: dt.date | str | int | None) -> str:
     if isinstance(value, dt.date):
         d = value
     elif isinstance(value, int):
-        try:
-            d = dt.date(value // 10000, value // 100 % 100, value % 100) if value else None
-        except ValueError:
-            d = None
+        d = date_from_int(value)
     elif isinstance(value, str) and value:
         try:
             d = dt.date.fromisoformat(value[:10])

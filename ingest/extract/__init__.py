@@ -22,6 +22,7 @@ from .detect import detect_format
 from .ocr import ocr_available
 from .registry import EXTRACTORS, Options, register
 from .textfix import nfc
+from .units import split_long_units
 
 __all__ = ["extract", "detect_format", "ocr_available", "register", "EXTRACTORS", "Options"]
 
@@ -63,7 +64,7 @@ def extract(
             raise UnsupportedFormat(str(path), fmt)
         doc = reg.func(file, options)
         doc = dataclasses.replace(doc, path=str(path))
-        return _normalised(doc)
+        return split_long_units(_normalised(doc))
     except ExtractionError:
         raise
     except RecursionError as exc:

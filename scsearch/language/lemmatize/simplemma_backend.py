@@ -5,19 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
-
-import simplemma
+from types import ModuleType
+from typing import Any
 
 from scsearch.language.lemmatize.base import TextLemmatizerMixin, is_identifier, make_ident
 
 LANG = "cs"
 
 
+@lru_cache(maxsize=1)
+def _simplemma() -> ModuleType:
+    """simplemma, imported on first use: a search (which lemmatises nothing) does not load it."""
+    import simplemma
+
+    return simplemma
+
+
 @lru_cache(maxsize=262_144)
 def _lemma(token: str) -> str:
     if is_identifier(token):
         return token
-    lemma = simplemma.lemmatize(token, lang=LANG)
+    lemma: Any = _simplemma().lemmatize(token, lang=LANG)
     return lemma or token
 
 
@@ -25,7 +33,7 @@ def _version() -> str:
     try:
         return version("simplemma")
     except PackageNotFoundError:  # pragma: no cover - installed from source
-        return str(getattr(simplemma, "__version__", "unknown"))
+        return str(getattr(_simplemma(), "__version__", "unknown"))
 
 
 class SimplemmaLemmatizer(TextLemmatizerMixin):
@@ -44,7 +52,7 @@ class SimplemmaLemmatizer(TextLemmatizerMixin):
 
     def load(self) -> None:
         """Load simplemma's Czech dictionary now (otherwise on first use)."""
-        simplemma.lemmatize("slovo", lang=LANG)
+        _simplemma().lemmatize("slovo", lang=LANG)
 
     def lemmatize_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         return [[_lemma(tok) for tok in sent] for sent in sentences]

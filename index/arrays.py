@@ -1,0 +1,87 @@
+"""Per-generation numpy arrays kept on disk as ``.npy`` files and memory-mapped.
+
+Filter and facet columns, field lengths and the live-record mask are computed once per generation
+and written next to it (``gen-N/arrays/``, not hard-linked into the next generation). Every process
+that opens the generation maps the same files read-only (``np.load(mmap_mode="r")``), so the N
+workers of a pre-forking server share one copy through the page cache instead of each building
+and holding its own. A read-only index still works: the arrays are then kept in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ARRAYS_DIR = "arrays"
+VERSION = 1
+
+
+def array_dir(gen: Path) -> Path:
+    return Path(gen) / ARRAYS_DIR
+
+
+def load_or_build(gen: Path | None, name: str, n: int, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The bundle ``name`` of a generation: numpy arrays (memory-mapped) and JSON-able values.
+
+    ``build()`` returns the bundle; it is called only when no valid copy is on disk, and its result is
+    written atomically (a temporary folder renamed into place) so concurrent workers never see half of it.
+    """
+    if gen is not None:
+        found = _load(array_dir(gen) / name, n)
+        if found is not None:
+            return found
+    bundle = build()
+    if gen is None:
+        return bundle
+    try:
+        _save(array_dir(gen) / name, bundle, n)
+    except OSError:
+        return bundle  # read-only data directory: the arrays stay in memory
+    return _load(array_dir(gen) / name, n) or bundle
+
+
+def _load(folder: Path, n: int) -> dict[str, Any] | None:
+    try:
+        info = json.loads((folder / "bundle.json").read_text(encoding="utf-8"))
+        if info.get("version") != VERSION or info.get("n") != n:
+            return None
+        out: dict[str, Any] = dict(info.get("values") or {})
+        for key in info.get("arrays") or []:
+            out[key] = np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False)
+        return out
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _save(folder: Path, bundle: dict[str, Any], n: int) -> None:
+    folder.parent.mkdir(exist_ok=True)
+    tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    arrays = [k for k, v in bundle.items() if isinstance(v, np.ndarray)]
+    for key in arrays:
+        np.save(tmp / f"{key}.npy", np.ascontiguousarray(bundle[key]), allow_pickle=False)
+    values = {k: v for k, v in bundle.items() if not isinstance(v, np.ndarray)}
+    (tmp / "bundle.json").write_text(json.dumps({"version": VERSION, "n": n, "arrays": arrays, "values": values},
+                                                ensure_ascii=False), encoding="utf-8")
+    try:
+        os.replace(tmp, folder)  # atomic; fails when another process won the race: keep its copy
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (folder / "bundle.json").exists():
+            raise
+
+
+def touch(arrays: list[np.ndarray]) -> None:
+    """Read every page of memory-mapped arrays once (page cache prewarming; cheap, no copies kept)."""
+    for arr in arrays:
+        with contextlib.suppress(Exception):
+            if arr.size:
+                np.add.reduce(arr.reshape(-1)[:: max(1, 4096 // max(1, arr.itemsize))].astype(np.float64))

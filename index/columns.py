@@ -1,0 +1,181 @@
+"""Filter and facet columns of a generation: docnum -> type, ministries, date, year, meeting, document.
+
+Read once from the stored fields and kept memory-mapped next to the generation (``index.arrays``);
+a filter combination becomes a boolean mask (cached per generation), facets are counts over masks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scsearch.index.arrays import load_or_build
+from scsearch.index.query import ParsedQuery
+from scsearch.index.records import date_int
+from scsearch.index.stored import StoredRecord
+from scsearch.index.types import SearchRequest
+
+FACETS = ("ministry", "doc_type", "year", "meeting")
+MAX_CACHED_FILTERS = 256
+
+
+@dataclass
+class Columns:
+    """Per-generation arrays for filters and facets (index = docnum)."""
+
+    n: int
+    alive: np.ndarray  # bool
+    decision: np.ndarray  # bool: decision records
+    date: np.ndarray  # int32 yyyymmdd, 0 unknown
+    doc_type: np.ndarray  # int16 codes into doc_type_names
+    doc_type_names: list[str]
+    year: np.ndarray
+    year_names: list[str]
+    meeting: np.ndarray
+    meeting_names: list[str]
+    doc_id: np.ndarray  # int32 codes (distinct documents)
+    ministry: np.ndarray  # bool [n, len(ministry_names)]
+    ministry_names: list[str]
+    deadline: np.ndarray  # int32 yyyymmdd of a decision's deadline, 0 none
+    doc_id_names: list[str] = field(default_factory=list)  # doc_id code -> doc_id
+
+    def arrays(self) -> list[np.ndarray]:
+        return [self.alive, self.decision, self.date, self.doc_type, self.year, self.meeting, self.doc_id,
+                self.ministry, self.deadline]
+
+
+def build_columns(gen: Path | None, searcher: Any) -> Columns:
+    """The filter values of every record, read once per generation and kept memory-mapped next to it."""
+    n = searcher.doc_count_all()
+    bundle = load_or_build(gen, "columns", n, lambda: _read_columns(searcher, n))
+    return Columns(
+        n=n, alive=bundle["alive"], decision=bundle["decision"], date=bundle["date"],
+        doc_type=bundle["doc_type"], doc_type_names=list(bundle["doc_type_names"]),
+        year=bundle["year"], year_names=list(bundle["year_names"]),
+        meeting=bundle["meeting"], meeting_names=list(bundle["meeting_names"]),
+        doc_id=bundle["doc_id"], ministry=bundle["ministry"], ministry_names=list(bundle["ministry_names"]),
+        deadline=bundle["deadline"], doc_id_names=list(bundle.get("doc_id_names") or []),
+    )
+
+
+def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    names = sorted(set(values))
+    index = {v: i for i, v in enumerate(names)}
+    return np.array([index[v] for v in values], dtype=np.int32), names
+
+
+def _read_columns(searcher: Any, n: int) -> dict[str, Any]:
+    alive = np.zeros(n, dtype=bool)
+    decision = np.zeros(n, dtype=bool)
+    date = np.zeros(n, dtype=np.int32)
+    deadline = np.zeros(n, dtype=np.int32)
+    types, years, meetings, docs = [""] * n, [""] * n, [""] * n, [""] * n
+    mins: list[tuple[str, ...]] = [()] * n
+    for docnum, fields in searcher.reader().iter_docs():
+        rec = StoredRecord.from_fields(fields)
+        alive[docnum] = True
+        decision[docnum] = rec.kind == "decision"
+        date[docnum] = rec.date_int
+        types[docnum] = rec.fields.get("doc_type", "") or ""
+        years[docnum] = rec.fields.get("year", "") or ""
+        meetings[docnum] = rec.fields.get("meeting", "") or ""
+        docs[docnum] = rec.doc_id
+        mins[docnum] = rec.ministries
+        deadline[docnum] = rec.deadline_int
+    # a presentation's meeting number is stored on its records at index time (ingest.meeting_calendar)
+    ministry_names = sorted({m for ms in mins for m in ms})
+    col = {m: i for i, m in enumerate(ministry_names)}
+    ministry = np.zeros((n, len(ministry_names)), dtype=bool)
+    for docnum, ms in enumerate(mins):
+        for m in ms:
+            ministry[docnum, col[m]] = True
+    doc_type, doc_type_names = _codes(types)
+    year, year_names = _codes(years)
+    meeting, meeting_names = _codes(meetings)
+    doc_id, doc_id_names = _codes(docs)
+    return {"doc_id_names": doc_id_names, "alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
+            "year": year, "year_names": year_names, "meeting": meeting, "meeting_names": meeting_names,
+            "doc_id": doc_id, "ministry": ministry, "ministry_names": ministry_names, "deadline": deadline}
+
+
+def filter_mask(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], req: SearchRequest, pq: ParsedQuery,
+                skip: str = "") -> np.ndarray:
+    """Records passing the filters (all of them but ``skip``, for that facet's counts); cached."""
+    ministries = tuple(sorted(set(req.ministries) | set(pq.ministries)))
+    types = tuple(sorted(set(req.doc_types) | set(pq.doc_types)))
+    years = tuple(sorted({str(y) for y in req.years} | {str(y) for y in pq.years}))
+    meetings = tuple(sorted({str(m) for m in req.meetings}))
+    lo = date_int(pq.date_from or req.date_from)
+    hi = date_int(pq.date_to or req.date_to)
+    want_decisions = req.include_decisions or "decision" in types
+    dl_lo = date_int(req.deadline_from)
+    dl_hi = date_int(req.deadline_to)
+    key = (
+        () if skip == "ministry" else ministries,
+        () if skip == "doc_type" else types,
+        () if skip == "year" else years,
+        () if skip == "meeting" else meetings,
+        lo,
+        hi,
+        want_decisions,
+        dl_lo,
+        dl_hi,
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    mask = cols.alive.copy()
+    if not want_decisions:
+        mask &= ~cols.decision
+    for values, column, names in (
+        (key[1], cols.doc_type, cols.doc_type_names),
+        (key[2], cols.year, cols.year_names),
+        (key[3], cols.meeting, cols.meeting_names),
+    ):
+        if values:
+            wanted = [i for i, name in enumerate(names) if name in values]
+            mask &= np.isin(column, wanted)
+    if key[0]:
+        idx = [i for i, name in enumerate(cols.ministry_names) if name in key[0]]
+        mask &= cols.ministry[:, idx].any(axis=1) if idx else False
+    if lo:
+        mask &= cols.date >= lo
+    if hi:
+        mask &= (cols.date > 0) & (cols.date <= hi)
+    if dl_lo or dl_hi:  # a deadline range keeps only decisions with a deadline inside it
+        mask &= cols.deadline > 0
+        if dl_lo:
+            mask &= cols.deadline >= dl_lo
+        if dl_hi:
+            mask &= cols.deadline <= dl_hi
+    if len(cache) > MAX_CACHED_FILTERS:
+        cache.clear()
+    cache[key] = mask
+    return mask
+
+
+def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matched: np.ndarray, req: SearchRequest,
+                 pq: ParsedQuery) -> dict[str, dict[str, int]]:
+    """Counts per facet value over the matched records, every filter applied but the facet's own."""
+    out: dict[str, dict[str, int]] = {}
+    for name, column, names in (
+        ("ministry", None, cols.ministry_names),
+        ("doc_type", cols.doc_type, cols.doc_type_names),
+        ("year", cols.year, cols.year_names),
+        ("meeting", cols.meeting, cols.meeting_names),
+    ):
+        sel = matched & filter_mask(cols, cache, req, pq, skip=name)
+        if column is None:
+            counts = cols.ministry[sel].sum(axis=0) if cols.ministry.shape[1] else np.zeros(0, dtype=np.int64)
+        else:
+            counts = np.bincount(column[sel], minlength=len(names))
+        pairs = [(names[i], int(c)) for i, c in enumerate(counts) if c and names[i]]
+        out[name] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def empty_facets() -> dict[str, dict[str, int]]:
+    return {name: {} for name in FACETS}

@@ -1,0 +1,86 @@
+"""Opening an index generation: the whoosh searcher, its lexicon, columns and scorer as one snapshot.
+
+A search works on one snapshot from start to end; a newer generation is opened as a new snapshot and the
+old one is left to the garbage collector, so requests still using it finish undisturbed.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as windex
+
+from scsearch.index import store
+from scsearch.index.columns import Columns, build_columns
+from scsearch.index.dedup import collapse_formats
+from scsearch.index.fastscore import FastScorer
+from scsearch.index.hot_postings import share_hot_postings
+from scsearch.index.lexicon import Lexicon
+
+
+@dataclass
+class Generation:
+    """Everything a search reads, swapped as one object when a new generation is published."""
+
+    path: Path
+    searcher: Any
+    meta: dict[str, Any]
+    lexicon: Lexicon
+    cols: Columns
+    fast: FastScorer
+    filter_cache: dict[tuple[Any, ...], np.ndarray]
+    # whoosh readers are not documented as thread-safe: every read of the files goes under this lock
+    # (the web app serves requests from several threads); numpy work on cached arrays needs none
+    io: threading.RLock = field(default_factory=threading.RLock)
+
+
+def open_generation(gen: Path) -> Generation:
+    """Open ``gen``: whoosh's searcher, and the arrays mapped from (or, once, written to) ``gen/arrays``."""
+    searcher = windex.open_dir(str(gen)).searcher()
+    return Generation(
+        path=gen,
+        searcher=searcher,
+        meta=store.read_meta(gen),
+        lexicon=Lexicon.load(gen),
+        cols=collapse_formats(build_columns(gen, searcher), store.read_manifest(gen)),  # formats once
+        fast=FastScorer(searcher, gen),
+        filter_cache={},
+    )
+
+
+def prewarm_postings(st: Generation, number: int) -> None:
+    """Map the postings of the ``number`` most frequent lemmas (written once next to the generation,
+    shared by every process) and read the positions of the most frequent quarter into this process's
+    cache, one term at a time under the I/O lock, so the first searches after a re-index find them warm."""
+    try:
+        share_hot_postings(st.path, st.searcher, st.fast, st.io, number)
+        with st.io:
+            terms = st.searcher.reader().most_frequent_terms("lemma", number=number // 4)
+        fieldobj = st.searcher.schema["lemma"]
+        for _freq, text in terms:
+            btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
+            with st.io:
+                st.fast.positions("lemma", btext)  # for phrases
+    except Exception:  # noqa: BLE001 - warming is an optimisation; a closed reader just stops it
+        return
+
+
+def active_lemmatizer_name() -> str:
+    """Which backend ``get_lemmatizer(settings)`` would choose, without loading any model."""
+    from scsearch import settings
+    from scsearch.language.lemmatize import ModelsNotFound, find_models
+
+    choice = str(settings.get("lemmatizer")).lower()
+    if choice in ("simplemma", "stanza"):
+        return choice
+    try:
+        find_models(settings.get("stanza_dir") or None)
+    except ModelsNotFound:
+        return "simplemma"
+    except Exception:  # noqa: BLE001 - a broken model dir must not break search
+        return ""
+    return "stanza"

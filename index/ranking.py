@@ -1,0 +1,104 @@
+"""Ranking the matched records: the top by score (re-ranked with the positional bonuses and a
+diversity factor) or by date, grouped by document when asked, and turned into ``Hit``s."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scsearch.index.bonus import positional_factors
+from scsearch.index.citation import citation
+from scsearch.index.generation import Generation
+from scsearch.index.plan import QueryPlan
+from scsearch.index.snippets import make_snippet
+from scsearch.index.stored import StoredRecord
+from scsearch.index.types import DocGroup, Hit, SearchRequest
+
+DIVERSITY = 0.9  # score factor for each further page of the same document in the top hits
+RERANK_DEPTH = 50  # how many top hits the positional bonuses re-rank
+GROUP_DEPTH = 300  # how many top hits feed the grouping by document
+
+Ranked = list[tuple[float, StoredRecord]]
+
+
+def ranked_hits(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, req: SearchRequest,
+                plan: QueryPlan) -> tuple[list[Hit], list[DocGroup], int]:
+    """The requested page of hits (or of document groups) and the number of distinct documents."""
+    limit = max(1, min(req.limit, req.hit_cap))
+    offset = max(0, req.offset)
+    sel = mask & allowed
+    if not sel.any():
+        return [], [], 0
+    total_docs = int(np.unique(st.cols.doc_id[sel]).size)
+    if req.group:
+        # rank the best pages, then one group per document (other formats of a document are left out
+        # of the columns when the generation opens: ``dedup.collapse_formats``)
+        depth = max(GROUP_DEPTH, (offset + limit) * 10)
+        ranked = top_records(st, mask, scores, allowed, depth, plan, req.sort)
+        order: dict[str, Ranked] = {}
+        for item in ranked:
+            order.setdefault(str(item[1].get("doc_id", "")), []).append(item)
+        groups = []
+        for fam in list(order)[offset : offset + limit]:
+            hits = [make_hit(rec, score, plan) for score, rec in order[fam][:3]]
+            groups.append(DocGroup(doc_id=hits[0].doc_id, best=hits[0], hits=tuple(hits)))
+        return [g.best for g in groups], groups, total_docs
+    ranked = top_records(st, mask, scores, allowed, offset + limit, plan, req.sort)
+    return [make_hit(rec, score, plan) for score, rec in ranked[offset : offset + limit]], [], total_docs
+
+
+def top_records(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, n: int,
+                plan: QueryPlan, sort: str) -> Ranked:
+    """The top ``n`` records with their scores: by relevance re-ranked with the positional bonuses,
+    or by date (newest or oldest first, relevance breaking ties)."""
+    if sort in ("date", "date_asc"):
+        cand = np.nonzero(mask & allowed)[0]
+        dates = st.cols.date[cand].astype(np.int64)
+        order = np.lexsort((-scores[cand], -dates if sort == "date" else dates))[:n]
+        with st.io:
+            return [(float(scores[d]), StoredRecord.from_fields(st.searcher.stored_fields(int(d)), int(d)))
+                    for d in cand[order]]
+    depth = max(n, RERANK_DEPTH)
+    with st.io:
+        top = [(float(score), StoredRecord.from_fields(st.searcher.stored_fields(int(d)), int(d)))
+               for d, score in st.fast.top(mask, scores, depth, allowed)]
+    if plan.proximity or plan.exact_phrases:
+        with st.io:
+            factors = positional_factors(st.fast, [rec.docnum for _, rec in top], plan.proximity, plan.exact_phrases)
+        top = [(score * factor, rec) for (score, rec), factor in zip(top, factors, strict=True)]
+        top.sort(key=lambda item: -item[0])
+    # diversity: each further page of a document already listed counts a little less, so one long
+    # document does not fill the first page of results when others match almost as well
+    seen: dict[str, int] = {}
+    diversified = []
+    for score, rec in top:
+        k = seen.get(rec.doc_id, 0)
+        seen[rec.doc_id] = k + 1
+        diversified.append((score * DIVERSITY**k, rec))
+    diversified.sort(key=lambda item: -item[0])
+    return diversified[:n]
+
+
+def make_hit(rec: StoredRecord, score: float, plan: QueryPlan) -> Hit:
+    """A hit with its snippet (the record's text tokenised once, here) and citation."""
+    f = rec.fields
+    snippet = make_snippet(f.get("text", ""), f.get("lemma", ""), plan.lemmas, plan.forms, plan.prefixes, plan.stems)
+    return Hit(
+        record_id=f["record_id"],
+        doc_id=f["doc_id"],
+        path=f["path"],
+        title=f.get("title", ""),
+        doc_type=f.get("doc_type", "other"),
+        date=rec.date,
+        ministries=rec.ministries,
+        page=f.get("page"),
+        snippet=snippet,
+        score=score,
+        page_label=f.get("page_label"),
+        method=f.get("method", "text"),
+        kind=f.get("kind", "page"),
+        citation=citation(f.get("title", ""), f.get("doc_type", ""), rec.date, f.get("kind", "page"),
+                          f.get("page"), f.get("page_label"), f.get("meeting")),
+        decision=rec.decision,
+    )
+
+
