@@ -27,6 +27,7 @@ from scsearch.language.tokenize import fold
 SHINGLE = 3  # words per shingle
 PERMUTATIONS = 128
 DUPLICATE_THRESHOLD = 0.7  # estimated containment; measured on the sample corpus: twins >= 0.87, others <= 0.46
+MIN_SHINGLES = 30  # a shorter or highly repetitive text is never merged (too little to tell copies apart)
 MIN_SIZE_RATIO = 0.5  # the smaller text has at least half the shingles of the other (a quote is not a copy)
 MIN_JACCARD = 0.25  # implied by the two above: containment 0.7 at size ratio 0.5 is Jaccard 0.30
 _CHUNK = 8192  # shingles hashed at once (memory: PERMUTATIONS x _CHUNK x 8 bytes)
@@ -131,7 +132,7 @@ def assign_groups(manifest: Manifest) -> Manifest:
     sigs = dict(items)
     for a, b in _candidates(items):
         na, nb = indexed[a].shingles, indexed[b].shingles
-        if min(na, nb) < MIN_SIZE_RATIO * max(na, nb):
+        if min(na, nb) < max(MIN_SHINGLES, MIN_SIZE_RATIO * max(na, nb)):
             continue
         if containment(sigs[a], na, sigs[b], nb) >= DUPLICATE_THRESHOLD:
             parent[find(a)] = find(b)

@@ -47,6 +47,22 @@ def test_fingerprints() -> None:
     assert fingerprint("") == ([], 0)
 
 
+def test_short_repetitive_texts_are_not_merged() -> None:
+    from scsearch.index.dedup import assign_groups
+    from scsearch.index.manifest import ManifestEntry
+
+    filler = "Rozvoj obce a fond rozvoje obce. Fond obce podporuje rozvoj. "
+    texts = {"a.txt": filler * 30, "b.txt": filler * 25, "c.txt": REPORT, "d.html": REPORT.upper()}
+    manifest = {}
+    for i, (name, text) in enumerate(texts.items()):
+        sig, n = fingerprint(text)
+        manifest[name] = ManifestEntry("indexed", f"id{i}", format=name.rsplit(".", 1)[1], minhash=tuple(sig),
+                                       shingles=n)
+    groups = {k: e.group for k, e in assign_groups(manifest).items()}
+    assert groups["a.txt"] != groups["b.txt"]  # 10 distinct shingles each: too little to call them copies
+    assert groups["c.txt"] == groups["d.html"]
+
+
 def test_sample_corpus_groups(corpus_data_dir: Path) -> None:
     res = cli(corpus_data_dir, "documents", "--json")
     docs = json.loads(res.stdout)["documents"]
