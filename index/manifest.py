@@ -84,6 +84,9 @@ class ManifestEntry:
         data.pop("reason")
         for key in _TUPLES:
             data[key] = list(data[key])
+        for key in ("source", "indexed_at", "changed_at"):  # optional: absent rather than empty
+            if not data[key]:
+                data.pop(key)
         return data
 
 

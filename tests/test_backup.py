@@ -24,11 +24,9 @@ ENV = {**os.environ, "SCSEARCH_LEMMATIZER": "simplemma"}
 @pytest.fixture(scope="module")
 def web_index(tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
     index = build_index(tmp_path_factory.mktemp("backup"))
-    from scsearch.ingest import jobqueue as jobs
+    from scsearch.ingest import exclusions
 
-    conn = jobs.connect(index.data_dir)  # the admin database, with one row to find again
-    conn.execute("INSERT INTO exclusions (path, title, user, at) VALUES ('x.pdf', 'Vyřazený', 'admin', '2026-01-01')")
-    conn.close()
+    exclusions.add(index.data_dir, "x.pdf", title="Vyřazený", user="admin")  # an admin-database row to find again
     return index
 
 
@@ -116,7 +114,7 @@ def test_corrupt_member_is_refused(archive: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.tar"
 
     def flip(m: tarfile.TarInfo, data: bytes | None):  # type: ignore[no-untyped-def]
-        if data is not None and m.name.endswith(".seg"):
+        if data is not None and m.name.endswith(".trm") and len(data) > 101:  # a segment's terms file
             data = data[:100] + bytes([data[100] ^ 0xFF]) + data[101:]
         return m, data
 

@@ -81,7 +81,7 @@ def test_index_with_a_missing_file(web_index: WebIndex, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(web_index.data_dir, data)
     gen = data / "index" / (data / "index" / "CURRENT").read_text().strip()
-    segment = next(gen.glob("*.seg"))
+    segment = next(gen.glob("MAIN_*.trm"))  # the terms file of a (non-compound) whoosh segment
     segment.unlink()
     res = _doctor(data, "--json")
     assert res.returncode == 1

@@ -17,7 +17,7 @@ def test_manifest_entry_round_trip_keeps_the_json_shape() -> None:
                "unit_kind": "page", "method": "text", "ocr_pages": 0, "needs_ocr_pages": 0, "decisions": 0,
                "overridden": [], "warnings": [], "calls": [], "place": "", "ministries_present": [],
                "task_reports": [], "meeting_assigned": False, "meeting_date": None, "minhash": [], "shingles": 0,
-               "group": "", "formats": [], "versions": [], "source": None, "indexed_at": "", "changed_at": ""}
+               "group": "", "formats": [], "versions": []}
     assert ManifestEntry.from_json(indexed).to_json() == indexed
     failed = {"status": "failed", "sha256": "0", "reason": "prázdný soubor", "doc_id": "x"}
     assert ManifestEntry.from_json(failed).to_json() == failed

@@ -25,21 +25,14 @@ LAYERS: dict[str, int] = {
     "scsearch.language": 2,
     "scsearch.ingest.extract": 3,
     "scsearch.ingest.metadata": 3,
-    "scsearch.index": 4,
-    "scsearch.index.schema": 4,
+    "scsearch.index": 5,  # search: plan, columns, ranking, snippets, citations, the JSON shape
+    "scsearch.index.schema": 4,  # storage and writing
     "scsearch.index.analysis": 4,
     "scsearch.index.records": 4,
     "scsearch.index.lexicon": 4,
     "scsearch.index.store": 4,
     "scsearch.index.writer": 4,
-    "scsearch.index.search": 5,
-    "scsearch.index.query": 5,
-    "scsearch.index.fastscore": 5,
-    "scsearch.index.snippets": 5,
-    "scsearch.index.citation": 5,
-    "scsearch.index.types": 5,
-    "scsearch.index.records_json": 5,
-    "scsearch.index.meetings": 5,
+    "scsearch.index.manifest": 4,
     "scsearch.urls": 5,
     "scsearch.ingest": 6,
     "scsearch.backup": 6,
@@ -85,7 +78,8 @@ def _imports(name: str, path: Path, mods: dict[str, Path]) -> set[str]:
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            candidates = [target, *(f"{target}.{a.name}" for a in node.names)]
+            submodules = [f"{target}.{a.name}" for a in node.names if f"{target}.{a.name}" in mods]
+            candidates = submodules or [target]  # "from pkg import module" imports the module, not pkg
         elif isinstance(node, ast.Import):
             candidates = [a.name for a in node.names]
         else:
