@@ -6,7 +6,7 @@ a filter combination becomes a boolean mask (cached per generation), facets are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ class Columns:
     ministry: np.ndarray  # bool [n, len(ministry_names)]
     ministry_names: list[str]
     deadline: np.ndarray  # int32 yyyymmdd of a decision's deadline, 0 none
+    doc_id_names: list[str] = field(default_factory=list)  # doc_id code -> doc_id
 
     def arrays(self) -> list[np.ndarray]:
         return [self.alive, self.decision, self.date, self.doc_type, self.year, self.meeting, self.doc_id,
@@ -56,7 +57,7 @@ def build_columns(gen: Path | None, searcher: Any) -> Columns:
         year=bundle["year"], year_names=list(bundle["year_names"]),
         meeting=bundle["meeting"], meeting_names=list(bundle["meeting_names"]),
         doc_id=bundle["doc_id"], ministry=bundle["ministry"], ministry_names=list(bundle["ministry_names"]),
-        deadline=bundle["deadline"],
+        deadline=bundle["deadline"], doc_id_names=list(bundle.get("doc_id_names") or []),
     )
 
 
@@ -84,12 +85,7 @@ def _read_columns(searcher: Any, n: int) -> dict[str, Any]:
         docs[docnum] = rec.doc_id
         mins[docnum] = rec.ministries
         deadline[docnum] = rec.deadline_int
-    # a presentation given at a meeting belongs to it: records without a meeting number take the
-    # number of the minutes of the same date
-    meeting_of_date = {int(date[i]): meetings[i] for i in range(n) if types[i] == "minutes" and meetings[i] and date[i]}
-    for i in range(n):
-        if not meetings[i] and date[i] and int(date[i]) in meeting_of_date:
-            meetings[i] = meeting_of_date[int(date[i])]
+    # a presentation's meeting number is stored on its records at index time (ingest.meeting_calendar)
     ministry_names = sorted({m for ms in mins for m in ms})
     col = {m: i for i, m in enumerate(ministry_names)}
     ministry = np.zeros((n, len(ministry_names)), dtype=bool)
@@ -99,8 +95,8 @@ def _read_columns(searcher: Any, n: int) -> dict[str, Any]:
     doc_type, doc_type_names = _codes(types)
     year, year_names = _codes(years)
     meeting, meeting_names = _codes(meetings)
-    doc_id, _ = _codes(docs)
-    return {"alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
+    doc_id, doc_id_names = _codes(docs)
+    return {"doc_id_names": doc_id_names, "alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
             "year": year, "year_names": year_names, "meeting": meeting, "meeting_names": meeting_names,
             "doc_id": doc_id, "ministry": ministry, "ministry_names": ministry_names, "deadline": deadline}
 

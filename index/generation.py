@@ -16,6 +16,7 @@ from whoosh import index as windex
 
 from scsearch.index import store
 from scsearch.index.columns import Columns, build_columns
+from scsearch.index.dedup import collapse_formats
 from scsearch.index.fastscore import FastScorer
 from scsearch.index.hot_postings import share_hot_postings
 from scsearch.index.lexicon import Lexicon
@@ -45,7 +46,7 @@ def open_generation(gen: Path) -> Generation:
         searcher=searcher,
         meta=store.read_meta(gen),
         lexicon=Lexicon.load(gen),
-        cols=build_columns(gen, searcher),
+        cols=collapse_formats(build_columns(gen, searcher), store.read_manifest(gen)),  # formats once
         fast=FastScorer(searcher, gen),
         filter_cache={},
     )

@@ -15,6 +15,8 @@ from typing import Any
 from scsearch.index import store
 
 _FAILED_KEYS = ("status", "sha256", "reason", "doc_id")
+_TUPLES = ("ministries", "authors", "overridden", "warnings", "calls", "ministries_present", "task_reports",
+           "minhash", "formats", "versions")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,19 @@ class ManifestEntry:
     source: dict[str, Any] | None = None  # the web page's context of a synced file (SourceContext.to_json)
     indexed_at: str = ""  # ISO 8601 UTC: when the path was first indexed
     changed_at: str = ""  # ISO 8601 UTC: when its content last changed
+    # records of their own (docs/records.md): call rows of an overview, what minutes say about their
+    # meeting, the meeting number from the calendar, the text fingerprint and the duplicate-format group
+    calls: tuple[dict[str, Any], ...] = ()  # ingest.metadata.calls.CallRow.to_json()
+    place: str = ""
+    ministries_present: tuple[str, ...] = ()
+    task_reports: tuple[dict[str, Any], ...] = ()  # ingest.metadata.meetings.TaskReport.to_json()
+    meeting_assigned: bool = False  # ``meeting`` came from the calendar (ingest.meeting_calendar)
+    meeting_date: str | None = None  # from sync metadata when present
+    minhash: tuple[int, ...] = ()
+    shingles: int = 0
+    group: str = ""  # doc_id of the primary member of its duplicate-format group (index.dedup)
+    formats: tuple[dict[str, Any], ...] = ()  # the group's members, primary first
+    versions: tuple[dict[str, Any], ...] = ()  # same title and type, other text
 
     @property
     def indexed(self) -> bool:
@@ -55,7 +70,7 @@ class ManifestEntry:
     def from_json(cls, data: dict[str, Any]) -> ManifestEntry:
         known = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        for key in ("ministries", "authors", "overridden", "warnings"):
+        for key in _TUPLES:
             if key in values:
                 values[key] = tuple(values[key] or ())
         values.setdefault("doc_id", "")
@@ -67,7 +82,7 @@ class ManifestEntry:
         if self.status != "indexed":
             return {k: data[k] for k in _FAILED_KEYS}
         data.pop("reason")
-        for key in ("ministries", "authors", "overridden", "warnings"):
+        for key in _TUPLES:
             data[key] = list(data[key])
         for key in ("source", "indexed_at", "changed_at"):  # optional: absent rather than empty
             if not data[key]:

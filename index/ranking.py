@@ -3,9 +3,6 @@ diversity factor) or by date, grouped by document when asked, and turned into ``
 
 from __future__ import annotations
 
-import unicodedata
-from pathlib import PurePosixPath
-
 import numpy as np
 
 from scsearch.index.bonus import positional_factors
@@ -33,13 +30,13 @@ def ranked_hits(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: n
         return [], [], 0
     total_docs = int(np.unique(st.cols.doc_id[sel]).size)
     if req.group:
-        # rank the best pages, then one group per document; an original and its PDF export
-        # (same folder and name, e.g. Zapis.docx + Zapis.pdf) form one group, so the list is not doubled
+        # rank the best pages, then one group per document (other formats of a document are left out
+        # of the columns when the generation opens: ``dedup.collapse_formats``)
         depth = max(GROUP_DEPTH, (offset + limit) * 10)
         ranked = top_records(st, mask, scores, allowed, depth, plan, req.sort)
         order: dict[str, Ranked] = {}
         for item in ranked:
-            order.setdefault(family(str(item[1].get("path", ""))), []).append(item)
+            order.setdefault(str(item[1].get("doc_id", "")), []).append(item)
         groups = []
         for fam in list(order)[offset : offset + limit]:
             hits = [make_hit(rec, score, plan) for score, rec in order[fam][:3]]
@@ -105,7 +102,3 @@ def make_hit(rec: StoredRecord, score: float, plan: QueryPlan) -> Hit:
     )
 
 
-def family(path: str) -> str:
-    """One name for an original and its PDF export (same folder and name): ``zapisy/zapis``."""
-    p = PurePosixPath(unicodedata.normalize("NFC", path.replace("\\", "/")))
-    return str(p.with_suffix("")).casefold()

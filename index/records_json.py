@@ -25,6 +25,8 @@ def document_json(d: dict[str, Any]) -> dict[str, Any]:
         "needs_ocr_pages": d.get("needs_ocr_pages", 0),
         "decisions": d.get("decisions", 0),
         "overridden": d.get("overridden", []),
+        "formats": d.get("formats", []),  # the same text in every format (index.dedup), primary first
+        "versions": d.get("versions", []),  # other documents with the same title and type but other text
         "source": d.get("source"),
     }
 

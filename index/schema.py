@@ -10,7 +10,8 @@ from __future__ import annotations
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-SCHEMA_VERSION = 2  # 2: numbers split at dots/commas; hyphenated parts in `stem`
+SCHEMA_VERSION = 3  # 2: numbers split at dots/commas; hyphenated parts in `stem`
+# 3: calls, attendance and task reports in the manifest; meeting numbers of presentations stored at index time
 
 _space = SpaceSeparatedTokenizer()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from scsearch.index.analysis import index_token
+from scsearch.index.dedup import fingerprint
 from scsearch.index.manifest import ManifestEntry
 from scsearch.index.records import AnalysedText, build_records, doc_id_for
 from scsearch.index.writer import GenerationWriter
@@ -30,14 +31,25 @@ def index_document(
     caches: Caches,
     writer: GenerationWriter,
     timings: dict[str, float],
+    meeting: int | None = None,
+    deferred: dict[str, ExtractedDocument] | None = None,
 ) -> tuple[int, ManifestEntry]:
-    """Replace the document ``key`` in ``writer``; returns its unit count and manifest entry."""
+    """Replace the document ``key`` in ``writer``; returns its unit count and manifest entry.
+
+    ``meeting``: the meeting number from the calendar for a document that names none. With
+    ``deferred``, a presentation that names no meeting is not written yet but put there: the pipeline
+    writes it once the meeting calendar of the run is known (whoosh cannot delete records added
+    earlier in the same writer session)."""
     from scsearch.ingest.metadata import analyze, load_override
+    from scsearch.ingest.metadata.records import entry_fields as record_entry_fields
     from scsearch.ingest.metadata.source import load_context
     from scsearch.language.entities import entity_token, find_entities
 
     override = load_override(f)
     meta: DocumentMeta = analyze(doc, path=key, override=override, source=load_context(f))
+    assigned = meeting is not None and meta.meeting_number is None
+    if assigned:
+        meta = dataclasses.replace(meta, meeting_number=meeting)
     if meta.decisions and _has_pdf_twin(f):
         # Zapis.docx beside its export Zapis.pdf: the decisions are listed once, from the PDF (it has pages)
         meta = dataclasses.replace(meta, decisions=())
@@ -60,11 +72,15 @@ def index_document(
         doc_id=doc_id, path=key, abs_path=str(f.resolve()), doc=doc, meta=meta, units=units, title=title,
         headings=headings, decisions=decisions, entity_tokens=entity_tokens,
     )
-    writer.delete_document(doc_id)
-    pairs = [(tok, index_token(lem)) for a in analysed for (_, _, tok), lem in zip(a.tokens, a.lemmas, strict=True)]
-    writer.add_records(records, pairs)
+    if deferred is not None and meta.doc_type == "presentation" and meta.meeting_number is None:
+        deferred[key] = doc
+    else:
+        writer.delete_document(doc_id)
+        pairs = [(tok, index_token(lem)) for a in analysed for (_, _, tok), lem in zip(a.tokens, a.lemmas, strict=True)]
+        writer.add_records(records, pairs)
     timings["index"] += time.perf_counter() - t1
     units_count = sum(1 for r in records if r["kind"] != "decision")
+    signature, shingles = fingerprint(doc.text)  # duplicate formats (index.dedup)
     entry = ManifestEntry(
         status="indexed",
         doc_id=doc_id,
@@ -90,6 +106,11 @@ def index_document(
         overridden=tuple(meta.overridden),
         warnings=tuple(doc.warnings),
         source=meta.source.to_json() if meta.source is not None else None,
+        meeting_assigned=assigned,
+        meeting_date=meta.source.meeting_date.isoformat() if meta.source and meta.source.meeting_date else None,
+        minhash=tuple(signature),
+        shingles=shingles,
+        **record_entry_fields(doc, meta, key),
     )
     return units_count, entry
 

@@ -24,6 +24,7 @@ from typing import Any
 from scsearch import settings
 from scsearch.index import manifest as manifests
 from scsearch.index import store
+from scsearch.index.dedup import assign_groups
 from scsearch.index.manifest import Manifest, ManifestEntry
 from scsearch.index.records import doc_id_for
 from scsearch.index.schema import SCHEMA_VERSION
@@ -156,6 +157,7 @@ class Pipeline:
         manifest: Manifest = dict(old_manifest)
         check = ChangeCheck(old_manifest, full=self.full, force=self.force)
         caches = Caches(self.data_dir)
+        self._deferred: dict[str, ExtractedDocument] = {}  # presentations waiting for the meeting calendar
         roots = [nfc(p) for p in paths if valid_text(p)]  # a root with a bad name is reported by the walk
         exclude = self.exclude | exclusions.paths(self.data_dir)
         files = list(Discovery(paths, data_dir=self.data_dir).walk())
@@ -202,6 +204,8 @@ class Pipeline:
                 if pool is not None:
                     pool.close()
             if writer is not None:
+                self._assign_meetings(manifest, caches, writer, report)
+                manifest.update(assign_groups(manifest))  # duplicate formats, written with the manifest
                 if writer.changed or self.full:
                     t0 = time.perf_counter()
                     final = writer.commit(
@@ -299,7 +303,8 @@ class Pipeline:
             try:
                 assert writer is not None
                 units, entry = index_document(key, f, sha, st, outcome.doc, lemmatizer=self.lemmatizer,
-                                              caches=caches, writer=writer, timings=report.timings)
+                                              caches=caches, writer=writer, timings=report.timings,
+                                              deferred=self._deferred)
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
                 reason = f"chyba při indexaci ({type(exc).__name__}: {exc})"[:300]
                 self._fail(key, sha, reason, manifest, check.old, writer, report, done, total, 0.0)
@@ -312,6 +317,38 @@ class Pipeline:
                 report, done, total,
             )
         return done
+
+    def _assign_meetings(self, manifest: Manifest, caches: Caches, writer: GenerationWriter,
+                         report: IngestReport) -> None:
+        """Presentations that do not name their meeting take the number of the minutes of their date,
+        written on every record (re-indexed from the extraction cache when the calendar changed)."""
+        from scsearch.ingest.meeting_calendar import assignments, calendar
+
+        cal = calendar(manifest)
+        todo = {key: cal.get(manifest[key].date or "") for key in self._deferred
+                if key in manifest and manifest[key].indexed}
+        todo.update(assignments(manifest))
+        for key, number in todo.items():
+            entry = manifest[key]
+            doc = self._deferred.get(key) or caches.extracted(entry.sha256, self.options_key)
+            f = Path(entry.abs_path or key)
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            if doc is None:
+                report.notices.append(f"Číslo jednání pro {key} nelze zapsat: text není v mezipaměti.")
+                continue
+            try:
+                manifest[key] = index_document(key, f, entry.sha256, st, doc, lemmatizer=self.lemmatizer,
+                                               caches=caches, writer=writer, timings=report.timings,
+                                               meeting=number)[1]
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+                writer.delete_document(entry.doc_id)
+                reason = f"chyba při indexaci ({type(exc).__name__}: {exc})"[:300]
+                manifest[key] = ManifestEntry(status="failed", doc_id=entry.doc_id, sha256=entry.sha256, reason=reason)
+                report.notices.append(f"{key}: {reason}")
+        self._deferred.clear()
 
     def _fail(self, key: str, sha: str, reason: str, manifest: Manifest, old: Manifest,
               writer: GenerationWriter | None, report: IngestReport, done: int, total: int, seconds: float) -> None:

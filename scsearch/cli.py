@@ -120,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     from scsearch.alerts import cli as alerts_cli
 
     alerts_cli.add_parser(sub, ministry=_ministry, doc_type=_doc_type, date=_date, meeting=_meeting)
+
+    from scsearch import cli_records
+
+    cli_records.add_parsers(sub, _date, _ministry)
     return p
 
 
@@ -363,6 +367,7 @@ _COMMANDS = {
     "sync": _cmd_sync,
     "alerts": _cmd_alerts,
 }
+_COMMANDS.update(__import__("scsearch.cli_records", fromlist=["COMMANDS"]).COMMANDS)
 
 
 if __name__ == "__main__":  # pragma: no cover

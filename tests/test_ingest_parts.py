@@ -15,7 +15,9 @@ def test_manifest_entry_round_trip_keeps_the_json_shape() -> None:
                "sidecar_mtime_ns": 0, "abs_path": "/a.txt", "format": "txt", "title": "T", "doc_type": "other",
                "date": None, "date_source": "", "ministries": ["MMR"], "authors": [], "meeting": None, "units": 1,
                "unit_kind": "page", "method": "text", "ocr_pages": 0, "needs_ocr_pages": 0, "decisions": 0,
-               "overridden": [], "warnings": []}
+               "overridden": [], "warnings": [], "calls": [], "place": "", "ministries_present": [],
+               "task_reports": [], "meeting_assigned": False, "meeting_date": None, "minhash": [], "shingles": 0,
+               "group": "", "formats": [], "versions": []}
     assert ManifestEntry.from_json(indexed).to_json() == indexed
     failed = {"status": "failed", "sha256": "0", "reason": "prázdný soubor", "doc_id": "x"}
     assert ManifestEntry.from_json(failed).to_json() == failed

@@ -42,6 +42,7 @@ LAYERS: dict[str, int] = {
     "scsearch.exports": 6,
     "scsearch.webui": 7,
     "scsearch.cli": 7,
+    "scsearch.cli_records": 7,
     "scsearch.textout": 7,
     "scsearch.progress": 7,
 }

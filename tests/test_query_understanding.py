@@ -116,7 +116,8 @@ def test_markup_is_escaped_in_snippets(corpus_searcher) -> None:  # type: ignore
 def test_date_matches_however_spaced(corpus_searcher) -> None:  # type: ignore[no-untyped-def]
     for q in ("7.9.2016", "7. 9. 2016"):
         got = names(corpus_searcher, q)
-        assert got and all("2016-09-07" in n for n in got[:3]), (q, got)  # the 1st meeting's minutes and slides
+        # the 1st meeting's minutes and slides (each once: their DOCX/PPTX twins are listed with them)
+        assert {"Zapis_PS_SC_2016-09-07.pdf", "prezentace_MMR_koncept_SC_2016-09-07.pdf"} <= set(got[:3]), (q, got)
 
 
 def test_hyphenated_names_match_their_parts(tmp_path: Path) -> None:

@@ -18,7 +18,8 @@ from scsearch import settings
 # Blueprint modules in registration order.
 BLUEPRINTS: tuple[str, ...] = ("scsearch.webui.search", "scsearch.webui.documents", "scsearch.webui.api", "scsearch.webui.help",
                               "scsearch.webui.health", "scsearch.webui.exports", "scsearch.webui.feeds",
-                              "scsearch.webui.alerts", "scsearch.webui.admin")
+                              "scsearch.webui.alerts", "scsearch.webui.admin", "scsearch.webui.calls",
+                               "scsearch.webui.meetings")
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

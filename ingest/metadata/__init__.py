@@ -38,7 +38,7 @@ __all__ = ["analyze", "load_override", "OVERRIDE_SUFFIX"]
 
 log = logging.getLogger(__name__)
 OVERRIDE_SUFFIX = ".meta.json"
-_OVERRIDE_KEYS = {"title", "doc_type", "date", "ministries", "authors", "pages"}
+_OVERRIDE_KEYS = {"title", "doc_type", "date", "ministries", "authors", "pages", "meeting"}
 
 # "Zpracovalo: MMR", "Předkládá: Ministerstvo dopravy", "Autor: …"
 _AUTHOR_CUE = re.compile(
@@ -105,6 +105,10 @@ def normalize_override(raw: Any) -> dict[str, Any]:
                 out["date"] = d
         elif key in ("ministries", "authors"):
             out[key] = _ministry_list(value, key)
+        elif key == "meeting":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 999):
+                raise ValueError("'meeting' musí být číslo jednání 1–999 nebo null")
+            out["meeting"] = value
         elif key == "pages":
             if not isinstance(value, dict):
                 raise ValueError("'pages' musí být objekt {\"číslo strany\": {...}}")
@@ -133,7 +137,7 @@ def override_path(document: Path) -> Path:
 def load_override(path: Path) -> dict | None:
     """The sidecar override of a document (``<file>.meta.json`` next to it), validated and normalised.
 
-    Keys: title, doc_type, date (YYYY-MM-DD), ministries, authors; per page (1-based page number):
+    Keys: title, doc_type, date (YYYY-MM-DD), ministries, authors, meeting (number); per page (1-based page number):
     ``{"pages": {"3": {"ministries": ["MŽP"]}}}``. Missing -> None; invalid -> a logged warning and None.
     """
     sidecar = override_path(Path(path))
@@ -345,6 +349,9 @@ def analyze(
     number = _safe("meeting number", lambda: _meeting_number(doc, path, doc_type), None)
     if source is not None and source.meeting and (number is None or date_source == "page"):
         number = source.meeting
+    if "meeting" in ov:
+        number = ov["meeting"]
+        overridden.append("meeting_number")
     decisions: tuple = ()
     if doc_type == "minutes":
         decisions = tuple(
