@@ -14,6 +14,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from tests._fixtures_index import ingest_folder
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -94,11 +96,7 @@ def write_docs(folder: Path, docs: dict[str, str]) -> None:
 
 
 def ingest(data_dir: Path, folder: Path) -> None:
-    from scsearch.ingest.pipeline import Pipeline
-    from scsearch.language.lemmatize import get_lemmatizer
-
-    report = Pipeline(data_dir, lemmatizer=get_lemmatizer("simplemma"), workers=1).run([str(folder)])
-    assert not report.failed, [(r.path, r.reason) for r in report.failed]
+    ingest_folder(folder, data_dir, workers=1)
 
 
 def cli_env(port: int, **extra: str) -> dict[str, str]:

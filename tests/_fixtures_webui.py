@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests._fixtures_index import ingest_folder
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_FILES = (
@@ -30,11 +31,8 @@ class WebIndex:
     files: tuple[Path, ...]
 
 
-def build_index(root: Path) -> WebIndex:
-    """Copy the sample files under ``root/docs`` and ingest them into ``root/data``."""
-    from scsearch.ingest.pipeline import Pipeline
-
-    docs = root / "docs"
+def write_web_docs(docs: Path) -> tuple[Path, ...]:
+    """Copy the sample files into the new folder ``docs`` and write the markup one next to them."""
     docs.mkdir(parents=True)
     files: list[Path] = []
     for rel in CORPUS_FILES:
@@ -45,16 +43,12 @@ def build_index(root: Path) -> WebIndex:
     script = docs / SCRIPT_NAME
     script.write_text(SCRIPT_TEXT, encoding="utf-8")
     files.append(script)
-    data = root / "data"
-    old = os.environ.get("SCSEARCH_LEMMATIZER")
-    os.environ["SCSEARCH_LEMMATIZER"] = "simplemma"  # the same answers on every machine
-    try:
-        report = Pipeline(data).run([str(f) for f in files])
-    finally:
-        if old is None:
-            os.environ.pop("SCSEARCH_LEMMATIZER", None)
-        else:
-            os.environ["SCSEARCH_LEMMATIZER"] = old
-    failed = [(r.path, r.reason) for r in report.failed]
-    assert not failed, failed
-    return WebIndex(data_dir=data, docs_dir=docs, files=tuple(files))
+    return tuple(files)
+
+
+def build_index(root: Path) -> WebIndex:
+    """A fresh index of its own (for a test that changes it): the files under ``root/docs``, the index
+    in ``root/data``. Tests that only read use the session's ``web_index`` fixture instead."""
+    docs = root / "docs"
+    files = write_web_docs(docs)
+    return WebIndex(data_dir=ingest_folder(docs, root / "data"), docs_dir=docs, files=files)

@@ -1,10 +1,17 @@
-"""Shared fixtures: a real index of the sample corpus, built once per test session."""
+"""Shared fixtures: the session's index builder, the indexes built with it, and the web app over them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests._fixtures_index import IndexOf, ingest_folder
+from tests._fixtures_webui import WebIndex, write_web_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -21,22 +28,52 @@ def shared_dir(*parts: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """DATA_DIR with the whole sample corpus ingested by the real pipeline (simplemma lemmas)."""
-    from scsearch.ingest.pipeline import Pipeline
-    from scsearch.language.lemmatize import get_lemmatizer
+def index_of(tmp_path_factory: pytest.TempPathFactory) -> IndexOf:
+    """The session's index builder: ``index_of(docs)`` is the DATA_DIR of an index over the folder
+    ``docs``, built by the real pipeline on first use and reused for the rest of the session.
+    Tests that change an index work on a copy (``shutil.copytree``)."""
+    built: dict[Path, Path] = {}
 
-    data_dir = tmp_path_factory.mktemp("corpus-index")
-    report = Pipeline(data_dir, lemmatizer=get_lemmatizer("simplemma")).run([str(CORPUS)])
-    failed = [(r.path, r.reason) for r in report.failed]
-    assert not failed, f"sample corpus files failed: {failed}"
-    return data_dir
+    def build(docs: Path) -> Path:
+        key = docs.resolve()
+        if key not in built:
+            built[key] = ingest_folder(key, tmp_path_factory.mktemp("index") / "data")
+        return built[key]
+
+    return build
 
 
 @pytest.fixture(scope="session")
-def corpus_searcher(corpus_data_dir: Path):  # type: ignore[no-untyped-def]
+def corpus_data_dir(index_of: IndexOf) -> Path:
+    """DATA_DIR with the whole sample corpus ingested by the real pipeline (simplemma lemmas)."""
+    return index_of(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def corpus_searcher(corpus_data_dir: Path) -> Iterator[Any]:
     from scsearch.index.search import Searcher
 
     s = Searcher(corpus_data_dir)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def web_index(index_of: IndexOf, tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
+    """A few sample documents (and one with markup in its text) for the web UI, API and server tests."""
+    docs = tmp_path_factory.mktemp("web") / "docs"
+    files = write_web_docs(docs)
+    return WebIndex(data_dir=index_of(docs), docs_dir=docs, files=files)
+
+
+@pytest.fixture(scope="module")
+def app(web_index: WebIndex) -> Flask:
+    """The public web app over ``web_index``; a module that needs other settings overrides this."""
+    from scsearch.webui import create_app
+
+    return create_app({"DATA_DIR": str(web_index.data_dir), "TESTING": True})
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

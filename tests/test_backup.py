@@ -15,19 +15,21 @@ from pathlib import Path
 
 import pytest
 
-from tests._fixtures_webui import WebIndex, build_index
+from tests._fixtures_webui import WebIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "SCSEARCH_LEMMATIZER": "simplemma"}
 
 
 @pytest.fixture(scope="module")
-def web_index(tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
-    index = build_index(tmp_path_factory.mktemp("backup"))
+def web_index(web_index: WebIndex, tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
+    """A copy of the session's ``web_index`` whose admin database has one row to find again."""
     from scsearch.ingest import exclusions
 
-    exclusions.add(index.data_dir, "x.pdf", title="Vyřazený", user="admin")  # an admin-database row to find again
-    return index
+    data = tmp_path_factory.mktemp("backup") / "data"
+    shutil.copytree(web_index.data_dir, data)
+    exclusions.add(data, "x.pdf", title="Vyřazený", user="admin")  # an admin-database row to find again
+    return WebIndex(data_dir=data, docs_dir=web_index.docs_dir, files=web_index.files)
 
 
 def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests._fixtures_webui import REPO, SCRIPT_NAME, WebIndex, build_index
+from tests._fixtures_webui import REPO, SCRIPT_NAME, WebIndex
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -40,14 +40,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
-    return build_index(tmp_path_factory.mktemp("browser"))
-
-
-@pytest.fixture(scope="module")
-def server(index: WebIndex) -> Iterator[str]:
+def server(web_index: WebIndex) -> Iterator[str]:
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO), SCSEARCH_DATA_DIR=str(index.data_dir))
+    env = dict(os.environ, PYTHONPATH=str(REPO), SCSEARCH_DATA_DIR=str(web_index.data_dir))
     proc = subprocess.Popen(
         [sys.executable, "-m", "scsearch.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -181,7 +176,7 @@ def test_search_facet_dates_document_and_citation(page: Any, server: str, shots:
     assert resp.body()[:5] == b"%PDF-"
 
 
-def test_script_in_a_document_is_text_not_code(page: Any, server: str, index: WebIndex) -> None:
+def test_script_in_a_document_is_text_not_code(page: Any, server: str, web_index: WebIndex) -> None:
     pg = page
     pg.goto("/?q=script")
     assert "<script>" in pg.locator(".snippet").first.inner_text()

@@ -11,14 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests._fixtures_webui import WebIndex, build_index
+from tests._fixtures_webui import WebIndex
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def web_index(tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
-    return build_index(tmp_path_factory.mktemp("doctor"))
 
 
 def _doctor(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

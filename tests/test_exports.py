@@ -14,19 +14,7 @@ from flask import Flask, url_for
 
 from scsearch import exports, urls
 from scsearch.index.types import Hit
-from tests._fixtures_webui import WebIndex, build_index
-
-
-@pytest.fixture(scope="module")
-def web_index(tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
-    return build_index(tmp_path_factory.mktemp("exports"))
-
-
-@pytest.fixture(scope="module")
-def app(web_index: WebIndex) -> Flask:
-    from scsearch.webui import create_app
-
-    return create_app({"DATA_DIR": str(web_index.data_dir), "TESTING": True})
+from tests._fixtures_webui import WebIndex
 
 
 def _read_csv(body: bytes) -> list[dict[str, str]]:

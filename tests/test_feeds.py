@@ -13,19 +13,6 @@ import pytest
 from flask import Flask
 
 from tests._fixtures_alerts import ingest, write_docs
-from tests._fixtures_webui import WebIndex, build_index
-
-
-@pytest.fixture(scope="module")
-def web_index(tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
-    return build_index(tmp_path_factory.mktemp("feeds"))
-
-
-@pytest.fixture(scope="module")
-def app(web_index: WebIndex) -> Flask:
-    from scsearch.webui import create_app
-
-    return create_app({"DATA_DIR": str(web_index.data_dir), "TESTING": True})
 
 
 def _text(fragment: str) -> str:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from scsearch.index.snippets import make_snippet
@@ -14,6 +15,7 @@ from scsearch.index.types import MAX_LIMIT
 from scsearch.ingest.extract import extract
 from scsearch.ingest.extract.units import UNIT_WORDS
 from scsearch.webui import create_app
+from tests._fixtures_index import IndexOf
 
 WORDS = ("obec", "město", "projekt", "rozvoj", "doprava", "energie", "občan", "služba", "data", "strategie",
          "veřejný", "program", "výzva", "podpora", "digitální", "řízení", "zápis", "jednání", "návrh", "krajský")
@@ -33,22 +35,16 @@ def _big_text(target_bytes: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def big_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from scsearch.ingest.pipeline import Pipeline
-    from scsearch.language.lemmatize import get_lemmatizer
-
-    root = tmp_path_factory.mktemp("long-units")
-    docs = root / "docs"
+def big_index(index_of: IndexOf, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    docs = tmp_path_factory.mktemp("long-units") / "docs"
     docs.mkdir()
     (docs / "dlouhy_text.txt").write_text(_big_text(5_000_000), encoding="utf-8")
-    report = Pipeline(root / "data", lemmatizer=get_lemmatizer("simplemma")).run([str(docs)])
-    assert not report.failed
-    return root / "data"
+    return index_of(docs)
 
 
 @pytest.fixture(scope="module")
-def client(big_index: Path) -> FlaskClient:
-    return create_app({"DATA_DIR": str(big_index), "TESTING": True}).test_client()
+def app(big_index: Path) -> Flask:  # overrides conftest's: the app over the one long text
+    return create_app({"DATA_DIR": str(big_index), "TESTING": True})
 
 
 def test_long_text_is_split_into_numbered_parts(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from scsearch.index.types import SearchRequest
+from tests._fixtures_index import IndexOf
 
 FILLER = "Rozvoj obce a fond rozvoje obce. Fond obce podporuje rozvoj. "
 
@@ -53,19 +54,14 @@ def _pptx(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def searcher(index_of: IndexOf, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     from scsearch.index.search import Searcher
-    from scsearch.ingest.pipeline import Pipeline
-    from scsearch.language.lemmatize import get_lemmatizer
 
     src = tmp_path_factory.mktemp("ranking-corpus")
     for name, text in DOCS.items():
         (src / name).write_text(text, encoding="utf-8")
     _pptx(src / "zasedani_most.pptx")
-    data = tmp_path_factory.mktemp("ranking-index")
-    report = Pipeline(data, lemmatizer=get_lemmatizer("simplemma")).run([str(src)])
-    assert not report.failed, [(r.path, r.reason) for r in report.failed]
-    s = Searcher(data)
+    s = Searcher(index_of(src))
     yield s
     s.close()
 

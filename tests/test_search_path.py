@@ -18,6 +18,7 @@ from scsearch.index.lexicon import TYPO_FILE, Lexicon, dictionary_lemmas
 from scsearch.index.search import Searcher
 from scsearch.index.snippets import WINDOW_TOKENS, best_window
 from scsearch.index.types import SearchRequest
+from tests._fixtures_index import IndexOf
 
 FILLER = " ".join(["projekt", "rozvoj", "obec", "strategie", "doprava"] * 8)
 TEXTS = {
@@ -28,18 +29,12 @@ TEXTS = {
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from scsearch.ingest.pipeline import Pipeline
-    from scsearch.language.lemmatize import get_lemmatizer
-
-    root = tmp_path_factory.mktemp("search-path")
-    docs = root / "docs"
+def data_dir(index_of: IndexOf, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    docs = tmp_path_factory.mktemp("search-path") / "docs"
     docs.mkdir()
     for name, text in TEXTS.items():
         (docs / name).write_text(text, encoding="utf-8")
-    report = Pipeline(root / "data", lemmatizer=get_lemmatizer("simplemma")).run([str(docs)])
-    assert not report.failed
-    return root / "data"
+    return index_of(docs)
 
 
 def test_generation_arrays_are_memory_mapped_and_shared(data_dir: Path) -> None:

@@ -16,12 +16,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests._fixtures_server import ROOT, get, serve
-from tests._fixtures_webui import WebIndex, build_index
-
-
-@pytest.fixture(scope="module")
-def web_index(tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
-    return build_index(tmp_path_factory.mktemp("service"))
+from tests._fixtures_webui import WebIndex
 
 
 def _app(data_dir: Path):  # type: ignore[no-untyped-def]

@@ -22,42 +22,25 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from scsearch.webui import create_app
+from tests._fixtures_index import IndexOf
 from tests.test_admin import HTML, PASSWORD, PDF, TXT, corpus_file, login
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from scsearch.ingest.pipeline import Pipeline
-
-    root = tmp_path_factory.mktemp("hardening")
-    docs = root / "docs"
+def data_dir(index_of: IndexOf, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    docs = tmp_path_factory.mktemp("hardening") / "docs"
     docs.mkdir()
     for src in (TXT, HTML, PDF):
         shutil.copy2(corpus_file(src), docs / src.name)
-    old = os.environ.get("SCSEARCH_LEMMATIZER")
-    os.environ["SCSEARCH_LEMMATIZER"] = "simplemma"
-    try:
-        report = Pipeline(root / "data").run([str(docs)])
-    finally:
-        if old is None:
-            os.environ.pop("SCSEARCH_LEMMATIZER", None)
-        else:
-            os.environ["SCSEARCH_LEMMATIZER"] = old
-    assert not report.failed
-    return root / "data"
+    return index_of(docs)
 
 
 @pytest.fixture(scope="module")
-def app(data_dir: Path) -> Flask:
+def app(data_dir: Path) -> Flask:  # overrides conftest's: admin and uploads on
     return create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test", "ADMIN_PASSWORD": PASSWORD,
                        "UPLOAD_DIR": str(data_dir.parent / "nahrane")})
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def doc_id(client: FlaskClient, suffix: str) -> str:

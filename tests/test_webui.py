@@ -8,32 +8,16 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
 from flask.testing import FlaskClient
 
 from scsearch import cli
 from scsearch.webui import create_app
-from tests._fixtures_webui import SCRIPT_NAME, WebIndex, build_index
+from tests._fixtures_webui import SCRIPT_NAME, WebIndex
 
 NBSP = "\u00a0"
 MD_PRES = "prezentace_MD_elektromobilita_2017-04-05.pdf"
 MINUTES = "Zapis_PS_SC_2017-04-05.pdf"
 XLSX = "Prehled_aktualnich_vyzev_Smart_Cities_2017-09-30.xlsx"
-
-
-@pytest.fixture(scope="module")
-def web_index(tmp_path_factory: pytest.TempPathFactory) -> WebIndex:
-    return build_index(tmp_path_factory.mktemp("webui"))
-
-
-@pytest.fixture(scope="module")
-def app(web_index: WebIndex) -> Flask:
-    return create_app({"DATA_DIR": str(web_index.data_dir), "TESTING": True})
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def doc_ids(web_index: WebIndex) -> dict[str, str]:

@@ -1,0 +1,26 @@
+"""The one way tests build an index: the real pipeline over a folder of documents, simplemma lemmas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+IndexOf = Callable[[Path], Path]  # conftest's ``index_of``: folder of documents -> DATA_DIR
+
+
+def ingest_folder(docs: Path, data: Path, *, workers: int | None = None) -> Path:
+    """Ingest every document under ``docs`` into the data directory ``data`` and return ``data``.
+
+    simplemma gives the same answers on every machine; the variable is set too for any process the
+    pipeline starts. Any file that fails to index fails the test that asked for the index."""
+    from scsearch.ingest.pipeline import Pipeline
+    from scsearch.language.lemmatize import get_lemmatizer
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SCSEARCH_LEMMATIZER", "simplemma")
+        report = Pipeline(data, lemmatizer=get_lemmatizer("simplemma"), workers=workers).run([str(docs)])
+    failed = [(r.path, r.reason) for r in report.failed]
+    assert not failed, f"{docs}: files failed to index: {failed}"
+    return data
