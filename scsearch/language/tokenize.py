@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _W = r"[^\W_]"  # a word character, underscore excluded ("POSKYTOVÁNÍ_HVDs_" is two words)
 _TOKEN_RE = re.compile(
@@ -36,8 +37,15 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
 
 def fold(s: str) -> str:
     """Lowercase and strip diacritics: ``Městům`` -> ``mestum``."""
+    return _fold_word(s) if len(s) <= 40 else _fold(s)  # words repeat: cached; long texts are not
+
+
+def _fold(s: str) -> str:
     s = unicodedata.normalize("NFD", s.lower())
     return "".join(c for c in s if not unicodedata.combining(c)).replace("‐", "-").replace("‑", "-")
+
+
+_fold_word = lru_cache(maxsize=200_000)(_fold)
 
 
 def normalize_token(s: str) -> str:
