@@ -350,6 +350,10 @@ class FastScorer:
         if (field, btext) not in self._reader:
             return out
         wanted = sorted(set(docnums))
+        with self._lock:
+            cached = self._pos_cache.get((field, btext))
+        if cached is not None:  # the term's positions were read whole (a server pre-reads frequent terms)
+            return _positions_of(cached, wanted)
         fmt = fieldobj.format
         for leaf, off in self._leaves:
             count = leaf.doc_count_all()
@@ -466,3 +470,13 @@ class FastScorer:
             s = scores[idx]
         order = np.lexsort((idx, -s))
         return [(int(idx[i]), float(s[i])) for i in order]
+
+
+def _positions_of(keys: np.ndarray, docnums: Sequence[int]) -> dict[int, list[int]]:
+    """Positions per docnum from sorted ``docnum << 32 | position`` keys (binary search per doc)."""
+    if not len(docnums):
+        return {}
+    docs = np.asarray(docnums, dtype=np.int64)
+    lo = np.searchsorted(keys, docs << 32)
+    hi = np.searchsorted(keys, (docs + 1) << 32)
+    return {int(d): (keys[a:b] & 0xFFFFFFFF).tolist() for d, a, b in zip(docs, lo, hi, strict=True) if b > a}

@@ -58,13 +58,14 @@ def prewarm_postings(st: Generation, number: int) -> None:
     cache, one term at a time under the I/O lock, so the first searches after a re-index find them warm."""
     try:
         share_hot_postings(st.path, st.searcher, st.fast, st.io, number)
-        with st.io:
-            terms = st.searcher.reader().most_frequent_terms("lemma", number=number // 4)
-        fieldobj = st.searcher.schema["lemma"]
-        for _freq, text in terms:
-            btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
+        for field, share in (("lemma", 4), ("form", 8)):  # phrases and proximity; the exact wording
             with st.io:
-                st.fast.positions("lemma", btext)  # for phrases
+                terms = st.searcher.reader().most_frequent_terms(field, number=number // share)
+            fieldobj = st.searcher.schema[field]
+            for _freq, text in terms:
+                btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
+                with st.io:
+                    st.fast.positions(field, btext)
     except Exception:  # noqa: BLE001 - warming is an optimisation; a closed reader just stops it
         return
 
