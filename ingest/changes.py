@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from scsearch.index.manifest import Manifest, ManifestEntry
-from scsearch.ingest.discover import nfc
+from scsearch.language.tokenize import nfc
 
 
 def sidecar_mtime(path: Path) -> int:

@@ -25,10 +25,6 @@ _KINDS = ((stat.S_ISFIFO, "pojmenovaná roura, FIFO"), (stat.S_ISCHR, "znakové 
           (stat.S_ISBLK, "blokové zařízení"), (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "složka"))
 
 
-def nfc(path: str) -> str:
-    return unicodedata.normalize("NFC", path)
-
-
 def printable(text: str) -> str:
     r"""One line of valid text for any path: bad bytes as ``\xNN``, control characters escaped.
 

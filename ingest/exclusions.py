@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from scsearch.ingest.discover import nfc
+from scsearch.language.tokenize import nfc
 
 DB_NAME = "admin.sqlite"
 _SCHEMA = """

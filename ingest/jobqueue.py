@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from scsearch.index import store
-from scsearch.ingest.discover import nfc
+from scsearch.language.tokenize import nfc
 
 DB_NAME = "admin.sqlite"
 WORKER_LOG = "admin-worker.log"

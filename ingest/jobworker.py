@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scsearch.ingest.discover import nfc
 from scsearch.ingest.jobqueue import Job, connect, now, transaction
+from scsearch.language.tokenize import nfc
 
 
 @dataclass

@@ -32,9 +32,10 @@ from scsearch.index.writer import GenerationWriter
 from scsearch.ingest import exclusions
 from scsearch.ingest.cache import Caches, options_key, sha256_file
 from scsearch.ingest.changes import ChangeCheck, matches, removed_keys, stamp_times
-from scsearch.ingest.discover import Discovery, Skipped, canonical_roots, nfc, valid_text
+from scsearch.ingest.discover import Discovery, Skipped, canonical_roots, valid_text
 from scsearch.ingest.document import index_document
 from scsearch.ingest.worker import ExtractorPool, ExtractOutcome
+from scsearch.language.tokenize import nfc
 from scsearch.models import ExtractedDocument
 
 

@@ -15,13 +15,13 @@ import dataclasses
 from pathlib import Path
 
 from scsearch.errors import CorruptFile, ExtractionError, TooLarge, UnsupportedFormat
+from scsearch.language.tokenize import nfc
 from scsearch.models import ExtractedDocument
 
 from . import docx_, html, legacy, odf, pdf, pptx_, txt, xlsx  # noqa: F401  (register extractors)
 from .detect import detect_format
 from .ocr import ocr_available
 from .registry import EXTRACTORS, Options, register
-from .textfix import nfc
 from .units import split_long_units
 
 __all__ = ["extract", "detect_format", "ocr_available", "register", "EXTRACTORS", "Options"]

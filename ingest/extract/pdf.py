@@ -17,6 +17,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from scsearch import settings
 from scsearch.errors import CorruptFile, EncryptedFile, TooLarge
+from scsearch.language.tokenize import nfc
 from scsearch.models import METHOD_NEEDS_OCR, METHOD_OCR, METHOD_TEXT, ExtractedDocument, Page
 
 from . import textfix
@@ -213,6 +214,19 @@ def _catalog_labels(pdf: Any, n: int) -> list[str | None]:
     return out
 
 
+def _check_time(path: Path, deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise TooLarge(str(path), "překročen čas zpracování souboru")
+
+
+def _pages(pdf: Any, path: Path) -> list[Any]:
+    """pdfplumber's pages of an open document; a document whose page tree pdfminer cannot read is corrupt."""
+    try:
+        return list(pdf.pages)
+    except PdfminerException as exc:
+        raise CorruptFile(str(path), f"stránky PDF nelze načíst: {exc}") from exc
+
+
 def _open(path: Path) -> Any:
     try:
         return pdfplumber.open(str(path), password="")
@@ -241,8 +255,7 @@ def extract_pdf(path: Path, opts: Options) -> ExtractedDocument:
             return _extract_plumber(path, opts, deadline)
         raw: list[RawPage | None] = []
         for i in range(n):
-            if time.monotonic() > deadline:
-                raise TooLarge(str(path), "překročen čas zpracování souboru")
+            _check_time(path, deadline)
             raw.append(_pdfium_layout_page(doc, i))
         properties = _pdfium_properties(doc)
         labels = _pdfium_labels(doc, n)
@@ -253,13 +266,9 @@ def extract_pdf(path: Path, opts: Options) -> ExtractedDocument:
     if rest:
         t1 = time.perf_counter()
         with _open(path) as pdf:
-            try:
-                plumber_pages = pdf.pages
-            except PdfminerException as exc:
-                raise CorruptFile(str(path), f"stránky PDF nelze načíst: {exc}") from exc
+            plumber_pages = _pages(pdf, path)
             for i in rest:
-                if time.monotonic() > deadline:
-                    raise TooLarge(str(path), "překročen čas zpracování souboru")
+                _check_time(path, deadline)
                 if i < len(plumber_pages):
                     raw[i] = _plumber_page(path, plumber_pages, i, warnings)
                 else:  # pdfplumber does not see this page either: its text, if any, is pdfium's
@@ -362,10 +371,7 @@ def _extract_plumber(path: Path, opts: Options, deadline: float) -> ExtractedDoc
     warnings: list[str] = []
     t0 = time.perf_counter()
     with _open(path) as pdf:
-        try:
-            plumber_pages = pdf.pages
-        except PdfminerException as exc:
-            raise CorruptFile(str(path), f"stránky PDF nelze načíst: {exc}") from exc
+        plumber_pages = _pages(pdf, path)
         n = len(plumber_pages)
         if n > opts.max_pages:
             raise TooLarge(str(path), f"{n} stran > {opts.max_pages}")
@@ -376,8 +382,7 @@ def _extract_plumber(path: Path, opts: Options, deadline: float) -> ExtractedDoc
             warnings.append(f"pdfplumber nevidí žádnou stránku, text z pypdfium2 ({n_pdfium} str.)")
             raw = [_pdfium_page(path, i, coverage=1.0) for i in range(n_pdfium)]
         for i in range(n):
-            if time.monotonic() > deadline:
-                raise TooLarge(str(path), "překročen čas zpracování souboru")
+            _check_time(path, deadline)
             raw.append(_plumber_page(path, plumber_pages, i, warnings))
         properties = _properties(pdf.metadata or {})
         labels = _catalog_labels(pdf, len(raw))
@@ -399,7 +404,7 @@ def _postprocess(
 ) -> ExtractedDocument:
     for rp in raw:
         for ln in rp.lines:
-            ln.text = textfix.nfc(textfix.undouble_line(textfix.clean_line(ln.text)))
+            ln.text = nfc(textfix.undouble_line(textfix.clean_line(ln.text)))
         rp.lines = [ln for ln in rp.lines if ln.text]
     if textfix.has_mojibake("\n".join(ln.text for rp in raw for ln in rp.lines)):
         warnings.append("opraveno chybné kódování (CP1250 čtené jako Latin-1)")
@@ -448,8 +453,7 @@ def _postprocess(
 
 
 def _ocr_page(path: Path, index: int, opts: Options, warnings: list[str], vocab: set[str], deadline: float) -> tuple[str, str]:
-    if time.monotonic() > deadline:
-        raise TooLarge(str(path), "překročen čas zpracování souboru")
+    _check_time(path, deadline)
     t0 = time.perf_counter()
     try:
         image = render_page(str(path), index)
@@ -459,6 +463,6 @@ def _ocr_page(path: Path, index: int, opts: Options, warnings: list[str], vocab:
         return "", METHOD_NEEDS_OCR
     finally:
         STATS["ocr"] += time.perf_counter() - t0
-    lines = [textfix.nfc(textfix.clean_line(ln)) for ln in raw.splitlines()]
+    lines = [nfc(textfix.clean_line(ln)) for ln in raw.splitlines()]
     lines = [ln for ln in lines if ln]
     return "\n".join(textfix.dehyphenate(lines, vocab)), METHOD_OCR

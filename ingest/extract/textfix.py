@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 CZECH_DIACRITICS = set("ěščřžýáíéúůďťňóĚŠČŘŽÝÁÍÉÚŮĎŤŇÓ")
@@ -21,10 +20,6 @@ _MOJIBAKE_ANY = _MOJIBAKE_STRONG | set("èÈ")
 _TOKEN = re.compile(r"\S+")
 _HYPHENS = ("-", "\u00ad", "\u2010", "\u2011")
 _COMPOUND_PREFIX = re.compile(r"^[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]*(?:sk|ck|ňsk)o$")
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def czech_share(text: str) -> float:

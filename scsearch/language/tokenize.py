@@ -48,6 +48,11 @@ def _fold(s: str) -> str:
 _fold_word = lru_cache(maxsize=200_000)(_fold)
 
 
+def nfc(text: str) -> str:
+    """Unicode NFC: one code point per Czech letter, however the text or file name was composed."""
+    return unicodedata.normalize("NFC", text)
+
+
 def normalize_token(s: str) -> str:
     """Lowercase, NFC, unify hyphen variants; diacritics kept."""
     return unicodedata.normalize("NFC", s.lower()).replace("‐", "-").replace("‑", "-").replace("’", "'")
