@@ -20,10 +20,13 @@ def main() -> int:
         ["ingest_bench.py"],
         ["reindex_bench.py"],
         ["extract_bench.py"],
+        ["pdf_text_bench.py"],
         ["lemma_accuracy.py"],
         ["retrieval_eval.py", "--all"],
         ["query_bench.py", "--pages", "10000", "20000"] + ([] if quick else ["100000"]),
+        ["search_path_bench.py", "--pages", "5000"],
         ["load_bench.py"] + (["--searches", "20"] if quick else ["--searches", "200", "--reindexes", "2"]),
+        ["server_bench.py"] + (["--duration", "3"] if quick else ["--pages", "20000", "--duration", "20"]),
     ]
     failed = 0
     for args in runs:
