@@ -101,16 +101,23 @@ def _table_lines(page: Any, words: list[Word]) -> tuple[list[Line], list[Word]]:
         return [], words
     blocks: list[Line] = []
     for table in page.find_tables():
-        rows = table.extract()
-        if sum(1 for r in rows if sum(1 for c in r if c and c.strip()) >= 2) < 2:
-            continue  # a frame or a one-column box, not a table
         x0, top, x1, bottom = (float(v) for v in table.bbox)
-        lines = table_lines(rows)
-        if not lines:
-            continue
-        words = [w for w in words if not (x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom)]
-        blocks.append(Line([Word("", x0, x1, top, bottom)], text="\n".join(lines), is_table=True))
+        words = _table_block(table.extract(), (x0, top, x1, bottom), words, blocks)
     return blocks, words
+
+
+def _table_block(rows: list[list[str | None]], bbox: tuple[float, float, float, float], words: list[Word],
+                 blocks: list[Line]) -> list[Word]:
+    """Append a table's labelled rows to ``blocks`` as one block; returns the words outside it (all of
+    them when it is a frame or a one-column box rather than a table)."""
+    if sum(1 for r in rows if sum(1 for c in r if c and c.strip()) >= 2) < 2:
+        return words
+    lines = table_lines(rows)
+    if not lines:
+        return words
+    x0, top, x1, bottom = bbox
+    blocks.append(Line([Word("", x0, x1, top, bottom)], text="\n".join(lines), is_table=True))
+    return [w for w in words if not (x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom)]
 
 
 def _layout_page(page: Any) -> RawPage:
@@ -321,16 +328,8 @@ def _pdfium_tables(drawn: Graphics, words: list[Word]) -> tuple[list[Line], list
     """Ruled tables from pdfium's rules and boxes, as in :func:`_table_lines`; returns the words outside."""
     blocks: list[Line] = []
     for cells in find_tables(drawn.edges):
-        rows = table_rows(cells, words)
-        if sum(1 for r in rows if sum(1 for c in r if c and c.strip()) >= 2) < 2:
-            continue  # a frame or a one-column box, not a table
-        x0, top = min(c[0] for c in cells), min(c[1] for c in cells)
-        x1, bottom = max(c[2] for c in cells), max(c[3] for c in cells)
-        lines = table_lines(rows)
-        if not lines:
-            continue
-        words = [w for w in words if not (x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom)]
-        blocks.append(Line([Word("", x0, x1, top, bottom)], text="\n".join(lines), is_table=True))
+        bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+        words = _table_block(table_rows(cells, words), bbox, words, blocks)
     return blocks, words
 
 
