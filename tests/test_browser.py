@@ -7,17 +7,13 @@ when ``SCSEARCH_SCREENSHOTS=1`` (how the committed ones were made).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests._fixtures_server import serve
 from tests._fixtures_webui import REPO, SCRIPT_NAME, WebIndex
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,45 +28,11 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--lang=cs-CZ"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
-def server(web_index: WebIndex) -> Iterator[str]:
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO), SCSEARCH_DATA_DIR=str(web_index.data_dir))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scsearch.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/napoveda", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read() if proc.stdout else ""
-                pytest.fail(f"scsearch serve did not start: {out[-2000:]}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+def server(web_index: WebIndex, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``scsearch serve`` (gunicorn) on 127.0.0.1, stopped after the module."""
+    with serve(web_index.data_dir, tmp_path_factory.mktemp("server") / "serve.log") as running:
+        yield running.base
 
 
 @pytest.fixture(scope="module")
