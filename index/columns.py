@@ -47,10 +47,11 @@ class Columns:
                 self.ministry, self.deadline]
 
 
-def build_columns(gen: Path | None, searcher: Any) -> Columns:
-    """The filter values of every record, read once per generation and kept memory-mapped next to it."""
-    n = searcher.doc_count_all()
-    bundle = load_or_build(gen, "columns", n, lambda: _read_columns(searcher, n))
+def build_columns(gen: Path | None, reader: Any) -> Columns:
+    """The filter values of every record, read once per generation and kept memory-mapped next to it
+    (``reader``: the engine's ``index.readers.IndexReader``)."""
+    n = reader.n
+    bundle = load_or_build(gen, "columns", n, lambda: _read_columns(reader, n))
     return Columns(
         n=n, alive=bundle["alive"], decision=bundle["decision"], date=bundle["date"],
         doc_type=bundle["doc_type"], doc_type_names=list(bundle["doc_type_names"]),
@@ -67,14 +68,14 @@ def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
     return np.array([index[v] for v in values], dtype=np.int32), names
 
 
-def _read_columns(searcher: Any, n: int) -> dict[str, Any]:
+def _read_columns(reader: Any, n: int) -> dict[str, Any]:
     alive = np.zeros(n, dtype=bool)
     decision = np.zeros(n, dtype=bool)
     date = np.zeros(n, dtype=np.int32)
     deadline = np.zeros(n, dtype=np.int32)
     types, years, meetings, docs = [""] * n, [""] * n, [""] * n, [""] * n
     mins: list[tuple[str, ...]] = [()] * n
-    for docnum, fields in searcher.reader().iter_docs():
+    for docnum, fields in reader.iter_docs():
         rec = StoredRecord.from_fields(fields)
         alive[docnum] = True
         decision[docnum] = rec.kind == "decision"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as Q
 
-from scsearch.index.fastscore import FastScorer
+from scsearch.index.evaluate import Scorer
 
 COORD_POWER = 2.0  # how strongly the share of (rare) concepts covered decides
 IDF_POWER = 1.0  # a concept's share of the coverage grows with idf ** IDF_POWER: the rare words decide
@@ -33,8 +33,7 @@ NUMBER_WEIGHT = 2.0  # numbers in the query are strong evidence
 FULL_TIER = 4.0  # pages with every concept: + FULL_TIER x the best other score + 1
 PROXIMITY_WEIGHT = 0.5  # x (1 + this x share of neighbouring query concepts found within PROXIMITY_WINDOW)
 PROXIMITY_WINDOW = 4
-PROXIMITY_DEPTH = 400
-PROXIMITY_MAX_READ = 2000  # a lemma on more pages than this counts for proximity only once its positions are cached  # proximity is computed for this many of the best pages only
+PROXIMITY_DEPTH = 400  # proximity is computed for this many of the best pages only
 
 _DIGIT = re.compile(r"\d")
 
@@ -55,7 +54,7 @@ class Concept:
         return bool(_DIGIT.search(self.text))
 
 
-def coordinate(fast: FastScorer, concepts: list[Concept], mask: np.ndarray, full: np.ndarray) -> np.ndarray:
+def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np.ndarray) -> np.ndarray:
     """float32[n] scores of the pages in ``mask`` (``full``: the pages with every concept)."""
     n = fast.n
     total = np.zeros(n, dtype=np.float64)
@@ -101,7 +100,7 @@ def _lift(scores: np.ndarray, top: np.ndarray, below: np.ndarray) -> np.ndarray:
     return np.where(top, scores + FULL_TIER * float(scores[below].max()) + 1.0, scores)
 
 
-def _proximity(fast: FastScorer, concepts: list[Concept], mask: np.ndarray, scores: np.ndarray) -> np.ndarray:
+def _proximity(fast: Scorer, concepts: list[Concept], mask: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """float64[n] multiplier: 1 + PROXIMITY_WEIGHT x the share of neighbouring concept pairs (in query
     order) that stand within PROXIMITY_WINDOW words of each other on the page (best pages only)."""
     factor = np.ones(fast.n, dtype=np.float64)
@@ -113,47 +112,9 @@ def _proximity(fast: FastScorer, concepts: list[Concept], mask: np.ndarray, scor
         cand = cand[np.argpartition(-scores[cand], PROXIMITY_DEPTH - 1)[:PROXIMITY_DEPTH]]
     if not cand.size:
         return factor
-    positions = [_positions(fast, "lemma", c.lemmas, cand) for c in keyed]
     near = np.zeros(fast.n, dtype=np.float64)
-    pairs = 0
-    for a, b in zip(positions, positions[1:], strict=False):
-        pairs += 1
-        if not a.size or not b.size:
-            continue
-        hit = np.zeros(a.size, dtype=bool)
-        for gap in range(-PROXIMITY_WINDOW, PROXIMITY_WINDOW + 1):
-            if gap == 0:
-                continue
-            target = a + gap
-            at = np.minimum(np.searchsorted(b, target), b.size - 1)
-            hit |= b[at] == target
-        docs = np.unique(a[hit] >> 32)
+    pairs = fast.near_pairs("lemma", [c.lemmas for c in keyed], cand, PROXIMITY_WINDOW)
+    for docs in pairs:
         near[docs] += 1.0
-    factor += PROXIMITY_WEIGHT * near / max(1, pairs)
+    factor += PROXIMITY_WEIGHT * near / max(1, len(pairs))
     return factor
-
-
-def _positions(fast: FastScorer, field: str, lemmas: tuple[str, ...], docs: np.ndarray) -> np.ndarray:
-    """Sorted keys ``docnum << 32 | position`` of the lemmas' occurrences on the given pages."""
-    parts = []
-    for lemma in lemmas:
-        btext = fast.term_bytes(Q.Term(field, lemma))
-        if btext is not None and (len(fast.postings(field, btext)[0]) <= PROXIMITY_MAX_READ
-                                  or fast.positions_cached(field, btext)):
-            keys = fast.positions(field, btext)
-            if keys.size:
-                parts.append(keys[_on_pages(keys, docs)])
-    if not parts:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(parts))
-
-
-def _on_pages(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """bool mask of the sorted position keys that lie on one of ``docs`` (without sorting ``keys`` again)."""
-    docs = np.sort(docs).astype(np.int64)
-    lo = np.searchsorted(keys, docs << 32)
-    hi = np.searchsorted(keys, (docs + 1) << 32)
-    marks = np.zeros(keys.size + 1, dtype=np.int32)
-    np.add.at(marks, lo, 1)
-    np.add.at(marks, hi, -1)
-    return np.cumsum(marks[:-1]) > 0

@@ -9,9 +9,9 @@ boolean masks and score vectors over all docnums.
 Scores reproduce whoosh's ``BM25F`` exactly (same idf, average field length, the
 quantised field lengths whoosh stores per document, per-field B, the field boost
 folded into the posting weights at index time, query boosts multiplied in, and
-``And``/``Or`` summing the scores of their matching children). Positional queries
-(``Phrase``, ``Sequence``, spans, ...) take their matching docs from whoosh and are
-scored as the sum of the term leaves inside them: an approximation.
+``And``/``Or`` summing the scores of their matching children: ``index.evaluate``). Phrases
+are matched from the positions in the postings and scored as the sum of their words (an
+approximation); any other positional query takes its matching docs from whoosh.
 """
 
 from __future__ import annotations
@@ -28,21 +28,20 @@ from whoosh.query.terms import MultiTerm
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from scsearch.index import evaluate
 from scsearch.index.arrays import load_or_build
+from scsearch.index.evaluate import Postings, Scorer, Slots
 from scsearch.index.whoosh_read import length_byte_slow, length_bytes, read_positions, read_postings, skip_to
 
-__all__ = ["FastScorer", "read_postings"]
+__all__ = ["FastScorer", "Postings", "read_postings"]
 
-MAX_CACHED_TERMS = 50_000
-MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of docnums + scores
 MAX_CACHED_POSITIONS = 8_000_000  # ~64 MB of (docnum, position) keys
+PROXIMITY_MAX_READ = 2000  # a lemma on more pages counts for proximity only once its positions are cached
 
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 
-Postings = tuple[np.ndarray, np.ndarray]  # (docnums int32, term scores float32), docnums ascending
 
-
-class FastScorer:
+class FastScorer(Scorer):
     """Evaluates whoosh queries with numpy; one instance per opened searcher (generation)."""
 
     def __init__(self, searcher: Any, gen: Path | None = None) -> None:
@@ -54,32 +53,21 @@ class FastScorer:
         self._reader = searcher.reader()
         self._schema = searcher.schema
         self._weighting = weighting
-        self._n = int(searcher.doc_count_all())
+        n = int(searcher.doc_count_all())
+        self._n = n
         self._leaves: list[tuple[Any, int]] = [(r, int(off)) for r, off in self._reader.leaf_readers()]
-        self._lengths: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
-        self._shared: dict[tuple[str, bytes], Postings] = {}
-        self._cached_postings = 0
+        self._pos_lock = threading.Lock()
         self._pos_cache: OrderedDict[tuple[str, bytes], np.ndarray] = OrderedDict()
         self._cached_positions = 0
-        self._empty_ids = np.zeros(0, dtype=np.int32)
-        self._empty_scores = np.zeros(0, dtype=np.float32)
         scorable = [name for name, field in self._schema.items() if field.scorable]
-        arrays = load_or_build(gen, "scorer", self._n, lambda: {
+        arrays = load_or_build(gen, "scorer", n, lambda: {
             "alive": self._build_alive(), **{f"len.{name}": self._build_lengths(name) for name in scorable}})
-        self._alive: np.ndarray = arrays["alive"]
-        self._lengths = {name: arrays[f"len.{name}"] for name in scorable}
+        super().__init__(n, arrays["alive"])
+        self._lengths: dict[str, np.ndarray] = {name: arrays[f"len.{name}"] for name in scorable}
 
     # ------------------------------------------------------------ per-generation arrays
-    @property
-    def n(self) -> int:
-        return self._n
-
-    @property
-    def alive(self) -> np.ndarray:
-        """bool[n]: docnums that are not deleted."""
-        return self._alive
+    def arrays(self) -> list[np.ndarray]:
+        return [self._alive, *(self._lengths[f] for f in ("lemma", "head") if f in self._lengths)]
 
     def _build_alive(self) -> np.ndarray:
         alive = np.ones(self._n, dtype=bool)
@@ -110,37 +98,6 @@ class FastScorer:
         return arr if arr is not None else np.zeros(self._n, dtype=np.float64)
 
     # ------------------------------------------------------------ postings
-    def postings(self, field: str, btext: bytes) -> Postings:
-        """Live docnums holding the term and their BM25F scores (boost 1), cached."""
-        key = (field, btext)
-        shared = self._shared.get(key)
-        if shared is not None:
-            return shared
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
-        value = self._load(field, btext)
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = value
-                self._cached_postings += len(value[0])
-                while self._cache and (
-                    len(self._cache) > MAX_CACHED_TERMS or self._cached_postings > MAX_CACHED_POSTINGS
-                ):
-                    _, old = self._cache.popitem(last=False)
-                    self._cached_postings -= len(old[0])
-        return value
-
-    def share_postings(self, postings: dict[tuple[str, bytes], Postings]) -> None:
-        """Posting lists kept outside the bounded cache (memory-mapped, shared by processes)."""
-        self._shared = dict(postings)
-
-    def load_postings(self, field: str, btext: bytes) -> Postings:
-        """A term's postings read from the index (not cached)."""
-        return self._load(field, btext)
-
     def _load(self, field: str, btext: bytes) -> Postings:
         if (field, btext) not in self._reader:
             return self._empty_ids, self._empty_scores
@@ -172,22 +129,7 @@ class FastScorer:
             scores = weights
         return ids.astype(np.int32), scores.astype(np.float32)
 
-    # ------------------------------------------------------------ evaluation
-    def evaluate(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
-        """(mask bool[n], scores float32[n]): the docs matching ``query`` and their BM25F scores."""
-        mask, scores = self._eval(query)
-        mask = mask & self._alive
-        scores = np.where(mask, scores, np.float32(0)).astype(np.float32, copy=False)
-        return mask, scores
-
-    def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
-        return np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
-
     def term_bytes(self, q: Q.Term) -> bytes | None:
-        """The indexed bytes of a term query's text (None for an unknown field or an invalid value)."""
-        return self._term_btext(q)
-
-    def _term_btext(self, q: Q.Term) -> bytes | None:
         if q.fieldname not in self._schema:
             return None
         try:
@@ -195,58 +137,8 @@ class FastScorer:
         except ValueError:
             return None
 
-    def _eval(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Dense (mask, scores) of a query; scores are zero outside the mask (deleted docs aside)."""
-        if q is Q.NullQuery or isinstance(q, Q.NullQuery.__class__):
-            return self._zeros()
-        if isinstance(q, Q.Term):
-            mask, scores = self._zeros()
-            self._add_term(mask, scores, q.fieldname, self._term_btext(q), q.boost)
-            return mask, scores
-        if isinstance(q, Q.Prefix) and q.text == "":  # whoosh answers it as Every(field)
-            return self._eval(Q.Every(q.fieldname, boost=q.boost))
-        if isinstance(q, MultiTerm):
-            return self._eval_multiterm(q)
-        if isinstance(q, Q.Every):
-            return self._eval_every(q)
-        if isinstance(q, (Q.Phrase, Q.Sequence)):
-            found = self._eval_sequence(q)
-            if found is not None:
-                return found
-        if isinstance(q, Q.AndNot):
-            mask, scores = self._eval(q.a)
-            bmask, _ = self._eval(q.b)
-            mask &= ~bmask
-            scores[bmask] = 0
-            return mask, scores
-        if isinstance(q, (Q.And, Q.Or)) and type(q) in (Q.And, Q.Or):
-            subs = list(q.subqueries)
-            if not subs:
-                return self._zeros()
-            if len(subs) == 1:  # whoosh uses the child's matcher as is (the compound's boost is dropped)
-                return self._eval(subs[0])
-            if isinstance(q, Q.Or):
-                mask, scores = self._zeros()
-                for sub in subs:
-                    if isinstance(sub, Q.Term):
-                        self._add_term(mask, scores, sub.fieldname, self._term_btext(sub), sub.boost)
-                    else:
-                        m, s = self._eval(sub)
-                        mask |= m
-                        scores += s
-            else:
-                parts = [self._eval(sub) for sub in subs]
-                mask = parts[0][0].copy()
-                for m, _ in parts[1:]:
-                    mask &= m
-                scores = np.zeros(self._n, dtype=np.float32)
-                for _, s in parts:
-                    scores += s
-                scores[~mask] = 0
-            if q.boost != 1.0:
-                scores *= np.float32(q.boost)
-            return mask, scores
-        return self._eval_fallback(q)
+    def has_positions(self, field: str) -> bool:
+        return field in self._schema and self._schema[field].format.supports("positions")
 
     def _eval_every(self, q: Q.Every) -> tuple[np.ndarray, np.ndarray]:
         """Every doc (or every doc with a term in the field), each scored the boost."""
@@ -262,15 +154,6 @@ class FastScorer:
             docs = np.fromiter(q.docs(self._searcher), dtype=np.int64)
             mask[docs] = True
         return mask, np.where(mask, np.float32(q.boost), np.float32(0.0)).astype(np.float32)
-
-    def _add_term(self, mask: np.ndarray, scores: np.ndarray, field: str, btext: bytes | None, boost: float) -> None:
-        if btext is None:
-            return
-        ids, vals = self.postings(field, btext)
-        if not len(ids):
-            return
-        mask[ids] = True
-        scores[ids] += vals if boost == 1.0 else vals * np.float32(boost)
 
     def _eval_multiterm(self, q: MultiTerm) -> tuple[np.ndarray, np.ndarray]:
         """Prefix, Wildcard, ...: scored as whoosh does, segment by segment.
@@ -308,7 +191,7 @@ class FastScorer:
     def positions(self, field: str, btext: bytes) -> np.ndarray:
         """Sorted int64 keys ``docnum << 32 | position`` of a term's live occurrences, cached."""
         key = (field, btext)
-        with self._lock:
+        with self._pos_lock:
             hit = self._pos_cache.get(key)
             if hit is not None:
                 self._pos_cache.move_to_end(key)
@@ -320,12 +203,12 @@ class FastScorer:
                     parts.append(read_positions(leaf, field, btext, off))
         keys = np.concatenate(parts)
         keys = keys[self._alive[keys >> 32]]
-        with self._lock:
+        with self._pos_lock:
             if key not in self._pos_cache:
                 self._pos_cache[key] = keys
                 self._cached_positions += len(keys)
                 while self._pos_cache and (
-                    len(self._pos_cache) > MAX_CACHED_TERMS or self._cached_positions > MAX_CACHED_POSITIONS
+                    len(self._pos_cache) > evaluate.MAX_CACHED_TERMS or self._cached_positions > MAX_CACHED_POSITIONS
                 ):
                     _, old = self._pos_cache.popitem(last=False)
                     self._cached_positions -= len(old)
@@ -333,7 +216,7 @@ class FastScorer:
 
     def positions_cached(self, field: str, btext: bytes) -> bool:
         """Whether the term's positions are in the cache (reading them from disk costs ~1 ms per 1,000 docs)."""
-        with self._lock:
+        with self._pos_lock:
             return (field, btext) in self._pos_cache
 
     def doc_positions(self, field: str, text: str, docnums: Sequence[int]) -> dict[int, list[int]]:
@@ -350,7 +233,7 @@ class FastScorer:
         if (field, btext) not in self._reader:
             return out
         wanted = sorted(set(docnums))
-        with self._lock:
+        with self._pos_lock:
             cached = self._pos_cache.get((field, btext))
         if cached is not None:  # the term's positions were read whole (a server pre-reads frequent terms)
             return _positions_of(cached, wanted)
@@ -370,36 +253,7 @@ class FastScorer:
                     out[d + off] = list(fmt.decode_positions(m.value()))
         return out
 
-    def _slot_terms(self, q: Any) -> list[tuple[str, bytes | None]] | None:
-        """The terms one position of a phrase may hold (a Term or an Or of Terms), else None."""
-        if isinstance(q, Q.Term):
-            return [(q.fieldname, self._term_btext(q))]
-        if type(q) is Q.Or and all(isinstance(sub, Q.Term) for sub in q.subqueries):
-            return [(sub.fieldname, self._term_btext(sub)) for sub in q.subqueries]
-        return None
-
-    def _eval_sequence(self, q: Any) -> tuple[np.ndarray, np.ndarray] | None:
-        """Phrase / Sequence of single-word slots: each next word 1..slop positions after the
-        previous one (whoosh's ordered span-near chain). None when the shape is not that."""
-        slop = int(q.slop)
-        if slop < 1 or not getattr(q, "ordered", True):
-            return None
-        if isinstance(q, Q.Phrase):
-            if q.fieldname not in self._schema or len(q.words) < 2:
-                return None
-            slots: list[list[tuple[str, bytes | None]]] = [
-                [(q.fieldname, self._term_btext(Q.Term(q.fieldname, w)))] for w in q.words
-            ]
-        else:
-            got = [self._slot_terms(sub) for sub in q.subqueries]
-            if len(got) < 2 or any(g is None for g in got):
-                return None
-            slots = [g for g in got if g is not None]
-        for slot in slots:
-            for field, _bt in slot:
-                fieldobj = self._schema[field] if field in self._schema else None
-                if fieldobj is None or not fieldobj.format.supports("positions"):
-                    return None
+    def _sequence_mask(self, slots: Slots, slop: int) -> np.ndarray:
         reach: np.ndarray | None = None
         for slot in slots:
             lists = [self.positions(f, bt) for f, bt in slot if bt is not None]
@@ -420,12 +274,7 @@ class FastScorer:
         mask = np.zeros(self._n, dtype=bool)
         assert reach is not None
         mask[reach >> 32] = True
-        scores = np.zeros(self._n, dtype=np.float32)
-        for slot in slots:
-            for field, bt in slot:
-                self._add_term(np.zeros(self._n, dtype=bool), scores, field, bt, 1.0)
-        scores[~mask] = 0
-        return mask, scores
+        return mask
 
     def _eval_fallback(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
         """Any other query: whoosh decides the matches; the score sums its term leaves."""
@@ -444,32 +293,73 @@ class FastScorer:
                 except Exception:  # noqa: BLE001 - a leaf without plain terms adds nothing
                     terms = []
                 for field, text in terms:
-                    bt = self._term_btext(Q.Term(field, text))
+                    bt = self.term_bytes(Q.Term(field, text))
                     self._add_term(np.zeros(self._n, dtype=bool), scores, field, bt, 1.0)
         scores[~mask] = 0
         return mask, scores
 
-    # ------------------------------------------------------------ ranking
-    def top(
-        self, mask: np.ndarray, scores: np.ndarray, k: int, allowed: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
-        """The best ``k`` (docnum, score) among ``mask & allowed``: score descending, docnum ascending."""
-        if k <= 0:
-            return []
-        cand = mask & allowed if allowed is not None else mask
-        idx = np.flatnonzero(cand)
-        if not idx.size:
-            return []
-        s = scores[idx]
-        if idx.size > k:
-            part = np.argpartition(-s, k - 1)[:k]
-            threshold = s[part].min()
-            above = idx[s > threshold]
-            ties = idx[s == threshold]  # ascending docnums, as idx is
-            idx = np.concatenate([above, ties[: k - above.size]])
-            s = scores[idx]
-        order = np.lexsort((idx, -s))
-        return [(int(idx[i]), float(s[i])) for i in order]
+    # ------------------------------------------------------------ positional tests of the re-ranking
+    def in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int) -> set[int]:
+        """Answered from the postings blocks of the few docnums (a matcher skips to each), never their text."""
+        reach: dict[int, set[int]] | None = None
+        for slot in slots:
+            here: dict[int, set[int]] = {}
+            candidates = list(docnums) if reach is None else sorted(reach)
+            for word in slot:
+                for doc, found in self.doc_positions(field, word, candidates).items():
+                    here.setdefault(doc, set()).update(found)
+            if reach is not None:
+                nxt: dict[int, set[int]] = {}
+                for doc, poss in here.items():
+                    prev = reach.get(doc, set())
+                    kept = {p for p in poss if any(p - g in prev for g in range(1, slop + 2))}
+                    if kept:
+                        nxt[doc] = kept
+                here = nxt
+            reach = here
+            if not reach:
+                return set()
+        return set(reach or ())
+
+    def near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
+                   ) -> list[np.ndarray]:
+        """From the cached positions of each lemma (a lemma on over PROXIMITY_MAX_READ pages whose
+        positions are not cached yet is left out: reading them would cost more than the bonus is worth)."""
+        positions = [self._concept_positions(field, lemmas, docs) for lemmas in concepts]
+        out = []
+        for a, b in zip(positions, positions[1:], strict=False):
+            if not a.size or not b.size:
+                out.append(np.zeros(0, dtype=np.int64))
+                continue
+            hit = np.zeros(a.size, dtype=bool)
+            for gap in range(-window, window + 1):
+                if gap == 0:
+                    continue
+                target = a + gap
+                at = np.minimum(np.searchsorted(b, target), b.size - 1)
+                hit |= b[at] == target
+            out.append(np.unique(a[hit] >> 32))
+        return out
+
+    def _concept_positions(self, field: str, lemmas: Sequence[str], docs: np.ndarray) -> np.ndarray:
+        """Sorted keys ``docnum << 32 | position`` of the lemmas' occurrences on the given pages."""
+        parts = []
+        for lemma in lemmas:
+            btext = self.term_bytes(Q.Term(field, lemma))
+            if btext is not None and (len(self.postings(field, btext)[0]) <= PROXIMITY_MAX_READ
+                                      or self.positions_cached(field, btext)):
+                keys = self.positions(field, btext)
+                if keys.size:
+                    parts.append(keys[_on_pages(keys, docs)])
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(parts))
+
+    def warm_positions(self, field: str, terms: Sequence[str]) -> None:
+        for text in terms:
+            btext = self.term_bytes(Q.Term(field, text))
+            if btext is not None:
+                self.positions(field, btext)
 
 
 def _positions_of(keys: np.ndarray, docnums: Sequence[int]) -> dict[int, list[int]]:
@@ -480,3 +370,14 @@ def _positions_of(keys: np.ndarray, docnums: Sequence[int]) -> dict[int, list[in
     lo = np.searchsorted(keys, docs << 32)
     hi = np.searchsorted(keys, (docs + 1) << 32)
     return {int(d): (keys[a:b] & 0xFFFFFFFF).tolist() for d, a, b in zip(docs, lo, hi, strict=True) if b > a}
+
+
+def _on_pages(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """bool mask of the sorted position keys that lie on one of ``docs`` (without sorting ``keys`` again)."""
+    docs = np.sort(docs).astype(np.int64)
+    lo = np.searchsorted(keys, docs << 32)
+    hi = np.searchsorted(keys, (docs + 1) << 32)
+    marks = np.zeros(keys.size + 1, dtype=np.int32)
+    np.add.at(marks, lo, 1)
+    np.add.at(marks, hi, -1)
+    return np.cumsum(marks[:-1]) > 0

@@ -1,4 +1,4 @@
-"""Opening an index generation: the whoosh searcher, its lexicon, columns and scorer as one snapshot.
+"""Opening an index generation: the engine's reader, its lexicon, columns and scorer as one snapshot.
 
 A search works on one snapshot from start to end; a newer generation is opened as a new snapshot and the
 old one is left to the garbage collector, so requests still using it finish undisturbed.
@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import index as windex
 
 from scsearch.index import store
 from scsearch.index.columns import Columns, build_columns
 from scsearch.index.dedup import collapse_formats
-from scsearch.index.fastscore import FastScorer
+from scsearch.index.evaluate import Scorer
 from scsearch.index.hot_postings import share_hot_postings
 from scsearch.index.lexicon import Lexicon
+from scsearch.index.readers import IndexReader, open_engine
 
 
 @dataclass
@@ -27,27 +27,28 @@ class Generation:
     """Everything a search reads, swapped as one object when a new generation is published."""
 
     path: Path
-    searcher: Any
+    reader: IndexReader
     meta: dict[str, Any]
     lexicon: Lexicon
     cols: Columns
-    fast: FastScorer
+    fast: Scorer
     filter_cache: dict[tuple[Any, ...], np.ndarray]
-    # whoosh readers are not documented as thread-safe: every read of the files goes under this lock
+    # engine readers are not documented as thread-safe: every read of the files goes under this lock
     # (the web app serves requests from several threads); numpy work on cached arrays needs none
     io: threading.RLock = field(default_factory=threading.RLock)
 
 
 def open_generation(gen: Path) -> Generation:
-    """Open ``gen``: whoosh's searcher, and the arrays mapped from (or, once, written to) ``gen/arrays``."""
-    searcher = windex.open_dir(str(gen)).searcher()
+    """Open ``gen`` with the engine that wrote it, and the arrays mapped from (or, once, written to)
+    ``gen/arrays``."""
+    reader, scorer = open_engine(gen)
     return Generation(
         path=gen,
-        searcher=searcher,
+        reader=reader,
         meta=store.read_meta(gen),
         lexicon=Lexicon.load(gen),
-        cols=collapse_formats(build_columns(gen, searcher), store.read_manifest(gen)),  # formats once
-        fast=FastScorer(searcher, gen),
+        cols=collapse_formats(build_columns(gen, reader), store.read_manifest(gen)),  # formats once
+        fast=scorer,
         filter_cache={},
     )
 
@@ -57,15 +58,13 @@ def prewarm_postings(st: Generation, number: int) -> None:
     shared by every process) and read the positions of the most frequent quarter into this process's
     cache, one term at a time under the I/O lock, so the first searches after a re-index find them warm."""
     try:
-        share_hot_postings(st.path, st.searcher, st.fast, st.io, number)
+        share_hot_postings(st.path, st.reader, st.fast, st.io, number)
         for field, share in (("lemma", 4), ("form", 8)):  # phrases and proximity; the exact wording
             with st.io:
-                terms = st.searcher.reader().most_frequent_terms(field, number=number // share)
-            fieldobj = st.searcher.schema[field]
-            for _freq, text in terms:
-                btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
+                terms = st.reader.most_frequent_terms(field, number // share)
+            for text in terms:
                 with st.io:
-                    st.fast.positions(field, btext)
+                    st.fast.warm_positions(field, [text])
     except Exception:  # noqa: BLE001 - warming is an optimisation; a closed reader just stops it
         return
 

@@ -8,15 +8,15 @@ from typing import Any
 import numpy as np
 
 from scsearch.index.arrays import load_or_build
-from scsearch.index.fastscore import FastScorer, Postings
+from scsearch.index.evaluate import Postings, Scorer
 
 FIELD = "lemma"
 
 
-def share_hot_postings(gen: Any, searcher: Any, fast: FastScorer, io: Any, number: int) -> int:
+def share_hot_postings(gen: Any, reader: Any, fast: Scorer, io: Any, number: int) -> int:
     """Map (or, once, build and write) the postings of the ``number`` most frequent lemmas and hand them
     to the scorer; returns how many terms it holds. ``io`` is the generation's I/O lock."""
-    bundle = load_or_build(gen, f"hot-{number}", fast.n, lambda: _build(searcher, fast, io, number))
+    bundle = load_or_build(gen, f"hot-{number}", fast.n, lambda: _build(reader, fast, io, number))
     offsets = bundle["offsets"]
     ids, scores = bundle["ids"], bundle["scores"]
     terms: list[str] = bundle["terms"]
@@ -28,15 +28,14 @@ def share_hot_postings(gen: Any, searcher: Any, fast: FastScorer, io: Any, numbe
     return len(shared)
 
 
-def _build(searcher: Any, fast: FastScorer, io: Any, number: int) -> dict[str, Any]:
+def _build(reader: Any, fast: Scorer, io: Any, number: int) -> dict[str, Any]:
     with io:
-        found = searcher.reader().most_frequent_terms(FIELD, number=number)
-    fieldobj = searcher.schema[FIELD]
+        found = reader.most_frequent_terms(FIELD, number)
     terms: list[str] = []
     id_parts: list[np.ndarray] = []
     score_parts: list[np.ndarray] = []
-    for _freq, text in found:
-        btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
+    for text in found:
+        btext = text.encode("utf-8")
         with io:
             ids, scores = fast.load_postings(FIELD, btext)
         terms.append(btext.decode("utf-8"))

@@ -55,11 +55,11 @@ def top_records(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: n
         dates = st.cols.date[cand].astype(np.int64)
         order = np.lexsort((-scores[cand], -dates if sort == "date" else dates))[:n]
         with st.io:
-            return [(float(scores[d]), StoredRecord.from_fields(st.searcher.stored_fields(int(d)), int(d)))
+            return [(float(scores[d]), StoredRecord.from_fields(st.reader.stored_fields(int(d)), int(d)))
                     for d in cand[order]]
     depth = max(n, RERANK_DEPTH)
     with st.io:
-        top = [(float(score), StoredRecord.from_fields(st.searcher.stored_fields(int(d)), int(d)))
+        top = [(float(score), StoredRecord.from_fields(st.reader.stored_fields(int(d)), int(d)))
                for d, score in st.fast.top(mask, scores, depth, allowed)]
     if plan.proximity or plan.exact_phrases:
         with st.io:

@@ -94,7 +94,7 @@ class Searcher:
         st = self._open()
         if st is None:
             return
-        touch([*st.cols.arrays(), st.fast.alive, *(st.fast.field_lengths(f) for f in ("lemma", "head"))])
+        touch([*st.cols.arrays(), *st.fast.arrays()])
         if not self.prewarm_terms:
             prewarm_postings(st, PREWARM_DEFAULT)
         else:
@@ -104,9 +104,10 @@ class Searcher:
         return self._open() is not None
 
     @property
-    def _searcher(self) -> Any:
+    def engine(self) -> str:
+        """The engine of the current generation (whoosh or tantivy)."""
         state = self._open()
-        return state.searcher if state else None
+        return state.reader.engine if state else ""
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -127,7 +128,7 @@ class Searcher:
         with self._lock:
             state, self._state = self._state, None
         if state is not None:
-            state.searcher.close()
+            state.reader.close()
 
     # ------------------------------------------------------------ query building
     def planner(self) -> QueryPlanner:
@@ -259,7 +260,7 @@ class Searcher:
         if st is None:
             return []
         with st.io:
-            units = [StoredRecord.from_fields(f) for f in st.searcher.documents(doc_id=doc_id)]
+            units = [StoredRecord.from_fields(f) for f in st.reader.documents(doc_id)]
         units.sort(key=lambda r: r.get("unit_index", 0))
         return units
 
@@ -284,4 +285,5 @@ class Searcher:
             "lemmatizer_reason": st.meta.get("lemmatizer_reason"),
             "committed_at": st.meta.get("committed_at"),
             "schema_version": st.meta.get("schema_version"),
+            "engine": st.reader.engine,
         }

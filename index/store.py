@@ -85,10 +85,13 @@ def list_generations(data_dir: Path) -> list[Path]:
     return sorted(gens, key=lambda p: _gen_number(p.name))
 
 
-def _copy_tree_linked(src: Path, dst: Path) -> None:
+def _copy_tree_linked(src: Path, dst: Path, *, skip: tuple[str, ...] = ("arrays",)) -> None:
+    """Hard-link every file of ``src`` into ``dst`` (folders too, but the per-generation ``arrays``)."""
     dst.mkdir(parents=True)
     for item in src.iterdir():
-        if item.is_file():
+        if item.is_dir() and not item.is_symlink() and item.name not in skip:
+            _copy_tree_linked(item, dst / item.name, skip=())
+        elif item.is_file():
             target = dst / item.name
             try:
                 os.link(item, target)

@@ -25,6 +25,7 @@ from scsearch import settings
 from scsearch.index import manifest as manifests
 from scsearch.index import store
 from scsearch.index.dedup import assign_groups
+from scsearch.index.engine import engine_of, requested_engine
 from scsearch.index.manifest import Manifest, ManifestEntry
 from scsearch.index.records import doc_id_for
 from scsearch.index.schema import SCHEMA_VERSION
@@ -89,14 +90,18 @@ class Pipeline:
         ocr: str | None = None,
         exclude: Collection[str] = (),
         force: Collection[str] = (),
+        engine: str | None = None,
     ) -> None:
         """``exclude``: files (as ingested or resolved paths) to leave out besides the exclusion list of
         the data directory (``exclusions``); indexed ones are removed.
-        ``force``: files to re-index even when unchanged (e.g. after an admin edited their metadata)."""
+        ``force``: files to re-index even when unchanged (e.g. after an admin edited their metadata).
+        ``engine``: whoosh or tantivy (None: the one asked for by the settings, else the index's own);
+        another engine than the index's rebuilds it whole (``index.engine``)."""
         self.data_dir = Path(data_dir)
         self.exclude = {nfc(str(p)) for p in exclude}
         self.force = {nfc(str(p)) for p in force}
         self.full = full
+        self.engine = requested_engine(engine)
         self._previous: Manifest = {}
         self.progress = progress
         self._lemmatizer = lemmatizer
@@ -136,8 +141,10 @@ class Pipeline:
                     why = f"index má verzi schématu {meta.get('schema_version')}, program {SCHEMA_VERSION}"
                 elif meta.get("lemmatizer") != lem.ident:
                     why = f"index vytvořil lemmatizátor {meta.get('lemmatizer')}, nyní je aktivní {lem.ident}"
+                elif self.engine and engine_of(current) != self.engine:
+                    why = f"index používá engine {engine_of(current)}, požadován je {self.engine}"
                 if why:
-                    # lemmas of different tools do not match: rebuild everything, sources included
+                    # lemmas of different tools (or another engine) do not match: rebuild everything, sources included
                     self.full = True
                     known = [s for s in meta.get("sources", []) if Path(s).exists()]
                     paths = canonical_roots([*paths, *known])
@@ -192,7 +199,7 @@ class Pipeline:
         removed = removed_keys(old_manifest, seen, roots, exclude) if remove_missing else []
         try:
             if todo or removed:
-                writer = GenerationWriter(self.data_dir, self.lemmatizer.ident, full=self.full)
+                writer = GenerationWriter(self.data_dir, self.lemmatizer.ident, full=self.full, engine=self.engine)
             for key in removed:
                 assert writer is not None
                 writer.delete_document(manifest[key].doc_id)

@@ -18,6 +18,7 @@ from typing import Any, NoReturn, TypeVar
 
 from scsearch import clisafe, errors, settings
 from scsearch.index import params as rp
+from scsearch.index.engine import ENGINES
 
 T = TypeVar("T")
 
@@ -60,10 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="+", help="soubory nebo složky (rekurzivně)")
     ing.add_argument("--full", action="store_true", help="přestavět celý index")
     ing.add_argument("--workers", type=int, default=None, help="počet procesů extrakce")
+    ing.add_argument("--engine", choices=ENGINES, default=None,
+                     help="vyhledávací engine (výchozí: engine indexu, jinak SCSEARCH_ENGINE); jiný přestaví celý index")
 
     rei = sub.add_parser("reindex", help="znovu projít zdrojové složky (jen změny)")
     rei.add_argument("--full", action="store_true", help="přestavět vše od začátku")
     rei.add_argument("--workers", type=int, default=None, help="počet procesů extrakce")
+    rei.add_argument("--engine", choices=ENGINES, default=None,
+                     help="vyhledávací engine; s --full převede index na whoosh nebo tantivy")
 
     s = sub.add_parser("search", help="hledat", epilog=clisafe.DASH_HINT)
     s.add_argument("query", nargs="?", help="dotaz (může začínat „-“, např. -slovo)")
@@ -161,7 +166,7 @@ def _cmd_ingest(args: argparse.Namespace, data_dir: Path) -> int:
         if not Path(p).exists():
             print(f"scsearch: chyba: cesta neexistuje: {p}", file=sys.stderr)
             return EXIT_USAGE
-    return _run_ingest(args.paths, data_dir, full=args.full, workers=args.workers)
+    return _run_ingest(args.paths, data_dir, full=args.full, workers=args.workers, engine=args.engine)
 
 
 def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
@@ -179,16 +184,17 @@ def _cmd_reindex(args: argparse.Namespace, data_dir: Path) -> int:
     for s in configured:
         if s not in existing:
             print(f"varování: zdrojová složka neexistuje: {s}", file=sys.stderr)
-    return _run_ingest(existing, data_dir, full=args.full, workers=args.workers) or int(sync_failed)
+    return _run_ingest(existing, data_dir, full=args.full, workers=args.workers, engine=args.engine) \
+        or int(sync_failed)
 
 
-def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | None) -> int:
+def _run_ingest(paths: list[str], data_dir: Path, *, full: bool, workers: int | None, engine: str | None = None) -> int:
     from scsearch.ingest.pipeline import Pipeline
     from scsearch.ingest.runlog import record_run
     from scsearch.progress import ProgressPrinter
 
     printer = ProgressPrinter(sys.stdout)
-    pipeline = Pipeline(data_dir, full=full, progress=printer.file_done, workers=workers)
+    pipeline = Pipeline(data_dir, full=full, progress=printer.file_done, workers=workers, engine=engine)
     started, failed = time.monotonic(), -1
     try:
         report = pipeline.run(paths)

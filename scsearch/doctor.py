@@ -126,31 +126,60 @@ def check_data_dir(data_dir: Path) -> Check:
 
 
 def check_index(data_dir: Path) -> Check:
-    from whoosh import index as windex
-
     from scsearch.index import store
+    from scsearch.index.engine import engine_of
 
     name = "Index"
     gen = store.current_generation(data_dir)
     if gen is None:
         return Check(name, "fail", f"v {data_dir} není žádný index: spusťte scsearch ingest SLOŽKA")
     missing = [f for f in (store.META, store.MANIFEST, "lexicon.pickle") if not (gen / f).is_file()]
+    engine = engine_of(gen) or "whoosh"
     try:
-        ix = windex.open_dir(str(gen))
-        for seg in ix._segments():
-            if seg.is_compound():
-                files = [seg.make_filename(".seg")]
-            else:
-                files = list(seg.list_files(ix.storage)) or [seg.segment_id() + ".*"]
-            missing += [f for f in files if not (gen / f).is_file()]
-        with ix.searcher() as searcher:
-            records = searcher.doc_count()
+        files, records = (_tantivy_files if engine == "tantivy" else _whoosh_files)(gen)
+        missing += [f for f in files if not (gen / f).is_file()]
     except Exception as exc:  # noqa: BLE001 - any failure to open is the finding
         return Check(name, "fail", f"generaci {gen.name} nelze otevřít ({type(exc).__name__}: {exc})")
     if missing:
         return Check(name, "fail", f"generaci {gen.name} chybí soubory: {', '.join(missing)}")
     docs = len(store.read_manifest(gen))
-    return Check(name, "ok", f"generace {gen.name}: {docs} dokumentů, {records} záznamů, všechny soubory na místě")
+    return Check(name, "ok", f"generace {gen.name} ({engine}): {docs} dokumentů, {records} záznamů, "
+                             "všechny soubory na místě")
+
+
+def _whoosh_files(gen: Path) -> tuple[list[str], int]:
+    """The files whoosh's segments need, and the number of live records."""
+    from whoosh import index as windex
+
+    ix = windex.open_dir(str(gen))
+    files: list[str] = []
+    for seg in ix._segments():
+        if seg.is_compound():
+            files.append(seg.make_filename(".seg"))
+        else:
+            files.extend(list(seg.list_files(ix.storage)) or [seg.segment_id() + ".*"])
+    with ix.searcher() as searcher:
+        return files, int(searcher.doc_count())
+
+
+def _tantivy_files(gen: Path) -> tuple[list[str], int]:
+    """The files tantivy's segments need (from its meta.json), and the number of live records."""
+    import json
+
+    import tantivy
+
+    from scsearch.index.tantivy_write import SUBDIR
+
+    folder = gen / SUBDIR
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    files = []
+    for seg in meta.get("segments") or []:
+        stem = str(seg["segment_id"]).replace("-", "")
+        files += [f"{SUBDIR}/{stem}.{ext}" for ext in ("idx", "term", "store", "fieldnorm", "fast")]
+        deletes = seg.get("deletes")
+        if deletes:
+            files.append(f"{SUBDIR}/{stem}.{deletes['opstamp']}.del")
+    return files, int(tantivy.Index.open(str(folder)).searcher().num_docs)
 
 
 def check_admin() -> Check:

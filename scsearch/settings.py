@@ -25,6 +25,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "./instance", "SCSEARCH_DATA_DIR", "Adresář s indexem, cache a stavem (index, caches, state)."),
     Setting("sources", "", "SCSEARCH_SOURCES", "Zdrojové složky pro `scsearch reindex`, oddělené ':' (výchozí: složky dříve zadané v ingest)."),
     Setting("lemmatizer", "auto", "SCSEARCH_LEMMATIZER", "Lemmatizátor: auto | stanza | simplemma."),
+    Setting("engine", "whoosh", "SCSEARCH_ENGINE", "Vyhledávací engine indexu: whoosh (výchozí) | tantivy (rychlejší na velkých indexech). Hledání používá engine, kterým byl index vytvořen; jiný engine při ingest/reindex znamená přestavbu celého indexu."),
     Setting("stanza_dir", "", "SCSEARCH_STANZA_DIR", "Adresář s modely stanza (výchozí: stanza_resources stanzy)."),
     Setting("pdf_text", "auto", "SCSEARCH_PDF_TEXT", "Čtení textu PDF: auto (pypdfium2; pdfplumber pro stránky s tabulkami, otočené a s chybnými fonty) | pdfplumber (vždy, referenční a pomalejší)."),
     Setting("ocr", "auto", "SCSEARCH_OCR", "OCR naskenovaných stránek: auto | off."),
@@ -63,6 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def setting(name: str) -> Setting:
+    """The row of the table for ``name``."""
+    return _BY_NAME[name]
 
 
 def get(name: str, override: Any = None) -> Any:

@@ -22,7 +22,7 @@ from whoosh import query as Q
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scsearch.index import fastscore  # noqa: E402
+from scsearch.index import evaluate  # noqa: E402
 from scsearch.index.fastscore import FastScorer, read_postings  # noqa: E402
 from scsearch.index.schema import build_schema  # noqa: E402
 
@@ -222,7 +222,7 @@ def test_top_equals_whoosh_ranking(tiny: Any, q: Q.Query) -> None:
 
 
 def test_cache_is_bounded(tiny: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fastscore, "MAX_CACHED_TERMS", 3)
+    monkeypatch.setattr(evaluate, "MAX_CACHED_TERMS", 3)
     fs = FastScorer(tiny)
     for q in TINY_QUERIES[:12]:
         _check(fs, tiny, q)
@@ -239,6 +239,13 @@ CORPUS_PHRASES = ['"Smart Cities"', '"pracovní skupina"', '"urbánní politiky"
                   '"na jednání"', '="chytrá města"', 'dotace "smart cities"']
 
 
+def _whoosh_of(searcher: Any) -> Any:
+    """The whoosh searcher under a ``Searcher`` of a whoosh generation."""
+    st = searcher._open()
+    assert st is not None and st.reader.engine == "whoosh"
+    return st.reader.searcher
+
+
 def _built(corpus_searcher: Any, text: str) -> Any:
     from scsearch.index.query import parse
 
@@ -250,7 +257,7 @@ def _built(corpus_searcher: Any, text: str) -> Any:
 
 def test_corpus_term_queries_equal_whoosh(corpus_searcher: Any) -> None:
     queries = [_built(corpus_searcher, t) for t in CORPUS_TERM_QUERIES]
-    searcher = corpus_searcher._searcher
+    searcher = _whoosh_of(corpus_searcher)
     fs = FastScorer(searcher)
     matched = 0
     for q in queries:
@@ -264,7 +271,7 @@ def test_corpus_term_queries_equal_whoosh(corpus_searcher: Any) -> None:
 
 def test_corpus_phrase_masks_equal_whoosh(corpus_searcher: Any) -> None:
     queries = [_built(corpus_searcher, t) for t in CORPUS_PHRASES]
-    searcher = corpus_searcher._searcher
+    searcher = _whoosh_of(corpus_searcher)
     fs = FastScorer(searcher)
     assert sum(_check(fs, searcher, q, scores_too=False).any() for q in queries) >= len(queries) - 2
 
@@ -276,7 +283,7 @@ def _bench(data_dir: Path, repeat: int = 5) -> None:
 
     s = Searcher(data_dir)
     assert s._ensure_open()
-    searcher = s._searcher
+    searcher = _whoosh_of(s)
     t0 = time.perf_counter()
     fs = FastScorer(searcher)
     print(f"{fs.n} records; FastScorer() {1000 * (time.perf_counter() - t0):.1f} ms")

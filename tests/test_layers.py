@@ -33,6 +33,8 @@ LAYERS: dict[str, int] = {
     "scsearch.index.store": 4,
     "scsearch.index.writer": 4,
     "scsearch.index.manifest": 4,
+    "scsearch.index.engine": 4,
+    "scsearch.index.tantivy_write": 4,
     "scsearch.urls": 5,
     "scsearch.ingest": 6,
     "scsearch.backup": 6,

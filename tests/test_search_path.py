@@ -63,7 +63,7 @@ def test_bonuses_come_from_indexed_positions(data_dir: Path) -> None:
     st = s._open()
     assert st is not None
     docnums = [d for d in range(st.fast.n) if st.fast.alive[d]]
-    names = {d: Path(st.searcher.stored_fields(d)["path"]).name for d in docnums}
+    names = {d: Path(st.reader.stored_fields(d)["path"]).name for d in docnums}
     with st.io:
         factors = positional_factors(st.fast, docnums, [{"dotace"}, {"mesto"}], [["dotace", "městům"]])
     by_name = dict(zip((names[d] for d in docnums), factors, strict=True))

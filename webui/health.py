@@ -37,7 +37,7 @@ def healthz() -> tuple[Response, int]:
         "records": stats.get("records", 0),
         "lemmatizer": stats.get("lemmatizer"),
         "last_ingest": stats.get("committed_at"),
-        "engine": getattr(state.searcher, "engine", "whoosh"),
+        "engine": stats.get("engine"),
     }
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"

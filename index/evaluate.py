@@ -1,0 +1,269 @@
+"""The engine-neutral part of scoring: boolean query trees evaluated with numpy over record numbers.
+
+A query plan (``index.plan``) is a tree of whoosh query objects used as plain data: ``Term``, ``Or``,
+``And``, ``AndNot``, ``Phrase``/``Sequence``, ``Prefix``, ``Every``. ``Scorer`` walks that tree over
+dense masks and score vectors of all records; an engine only supplies the leaves:
+
+- ``_load(field, term)``: the live records holding a term and their per-term scores;
+- ``_sequence_mask(slots, slop)``: the records where the words of a phrase stand in order;
+- ``_eval_multiterm`` (prefixes), ``_eval_every``, ``_eval_fallback``;
+- ``in_order`` and ``near_pairs``: the positional tests of the re-ranking (``index.bonus``,
+  ``index.coordination``) on a few candidate records.
+
+``index.fastscore`` reads whoosh's postings (BM25F computed here); ``index.tantivy_score`` asks tantivy
+(BM25 per field, from tantivy). ``And``/``Or`` sum the scores of their matching children, as whoosh does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from whoosh import query as Q
+from whoosh.query.terms import MultiTerm
+
+MAX_CACHED_TERMS = 50_000
+MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of record numbers + scores
+
+Postings = tuple[np.ndarray, np.ndarray]  # (record numbers int32, term scores float32), ascending
+Slots = list[list[tuple[str, bytes | None]]]  # a phrase: per position, the (field, term) it may hold
+
+
+class Scorer:
+    """Evaluates query trees with numpy; one instance per opened generation."""
+
+    def __init__(self, n: int, alive: np.ndarray) -> None:
+        self._n = n
+        self._alive = alive
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._shared: dict[tuple[str, bytes], Postings] = {}
+        self._cached_postings = 0
+        self._empty_ids = np.zeros(0, dtype=np.int32)
+        self._empty_scores = np.zeros(0, dtype=np.float32)
+
+    # ------------------------------------------------------------ per-generation arrays
+    @property
+    def n(self) -> int:
+        return self._n
+
+    @property
+    def alive(self) -> np.ndarray:
+        """bool[n]: record numbers that are not deleted."""
+        return self._alive
+
+    def field_lengths(self, field: str) -> np.ndarray:
+        """float64[n] field lengths where the engine keeps them (zeros otherwise)."""
+        return np.zeros(self._n, dtype=np.float64)
+
+    def arrays(self) -> list[np.ndarray]:
+        """The mapped per-generation arrays (a server reads their pages once at start)."""
+        return [self._alive]
+
+    # ------------------------------------------------------------ postings
+    def postings(self, field: str, btext: bytes) -> Postings:
+        """Live record numbers holding the term and their scores (boost 1), cached."""
+        key = (field, btext)
+        shared = self._shared.get(key)
+        if shared is not None:
+            return shared
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        value = self._load(field, btext)
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = value
+                self._cached_postings += len(value[0])
+                while self._cache and (
+                    len(self._cache) > MAX_CACHED_TERMS or self._cached_postings > MAX_CACHED_POSTINGS
+                ):
+                    _, old = self._cache.popitem(last=False)
+                    self._cached_postings -= len(old[0])
+        return value
+
+    def share_postings(self, postings: dict[tuple[str, bytes], Postings]) -> None:
+        """Posting lists kept outside the bounded cache (memory-mapped, shared by processes)."""
+        self._shared = dict(postings)
+
+    def load_postings(self, field: str, btext: bytes) -> Postings:
+        """A term's postings read from the index (not cached)."""
+        return self._load(field, btext)
+
+    def _load(self, field: str, btext: bytes) -> Postings:
+        raise NotImplementedError
+
+    def term_bytes(self, q: Q.Term) -> bytes | None:
+        """The indexed bytes of a term query's text (None for an unknown field or an invalid value)."""
+        raise NotImplementedError
+
+    def has_positions(self, field: str) -> bool:
+        """Whether phrases can be matched in ``field``."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ evaluation
+    def evaluate(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
+        """(mask bool[n], scores float32[n]): the records matching ``query`` and their scores."""
+        mask, scores = self._eval(query)
+        mask = mask & self._alive
+        scores = np.where(mask, scores, np.float32(0)).astype(np.float32, copy=False)
+        return mask, scores
+
+    def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
+
+    def _eval(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Dense (mask, scores) of a query; scores are zero outside the mask (deleted records aside)."""
+        if q is Q.NullQuery or isinstance(q, Q.NullQuery.__class__):
+            return self._zeros()
+        if isinstance(q, Q.Term):
+            mask, scores = self._zeros()
+            self._add_term(mask, scores, q.fieldname, self.term_bytes(q), q.boost)
+            return mask, scores
+        if isinstance(q, Q.Prefix) and q.text == "":  # whoosh answers it as Every(field)
+            return self._eval(Q.Every(q.fieldname, boost=q.boost))
+        if isinstance(q, MultiTerm):
+            return self._eval_multiterm(q)
+        if isinstance(q, Q.Every):
+            return self._eval_every(q)
+        if isinstance(q, (Q.Phrase, Q.Sequence)):
+            found = self._eval_sequence(q)
+            if found is not None:
+                return found
+        if isinstance(q, Q.AndNot):
+            mask, scores = self._eval(q.a)
+            bmask, _ = self._eval(q.b)
+            mask &= ~bmask
+            scores[bmask] = 0
+            return mask, scores
+        if isinstance(q, (Q.And, Q.Or)) and type(q) in (Q.And, Q.Or):
+            return self._eval_compound(q)
+        return self._eval_fallback(q)
+
+    def _eval_compound(self, q: Q.And | Q.Or) -> tuple[np.ndarray, np.ndarray]:
+        subs = list(q.subqueries)
+        if not subs:
+            return self._zeros()
+        if len(subs) == 1:  # whoosh uses the child's matcher as is (the compound's boost is dropped)
+            return self._eval(subs[0])
+        if isinstance(q, Q.Or):
+            mask, scores = self._zeros()
+            for sub in subs:
+                if isinstance(sub, Q.Term):
+                    self._add_term(mask, scores, sub.fieldname, self.term_bytes(sub), sub.boost)
+                else:
+                    m, s = self._eval(sub)
+                    mask |= m
+                    scores += s
+        else:
+            parts = [self._eval(sub) for sub in subs]
+            mask = parts[0][0].copy()
+            for m, _ in parts[1:]:
+                mask &= m
+            scores = np.zeros(self._n, dtype=np.float32)
+            for _, s in parts:
+                scores += s
+            scores[~mask] = 0
+        if q.boost != 1.0:
+            scores *= np.float32(q.boost)
+        return mask, scores
+
+    def _eval_every(self, q: Q.Every) -> tuple[np.ndarray, np.ndarray]:
+        """Every live record, each scored the boost."""
+        mask = self._alive.copy()
+        return mask, np.where(mask, np.float32(q.boost), np.float32(0.0)).astype(np.float32)
+
+    def _eval_multiterm(self, q: MultiTerm) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def _eval_fallback(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def _add_term(self, mask: np.ndarray, scores: np.ndarray, field: str, btext: bytes | None, boost: float) -> None:
+        if btext is None:
+            return
+        ids, vals = self.postings(field, btext)
+        if not len(ids):
+            return
+        mask[ids] = True
+        scores[ids] += vals if boost == 1.0 else vals * np.float32(boost)
+
+    # ------------------------------------------------------------ phrases
+    def _slot_terms(self, q: Any) -> list[tuple[str, bytes | None]] | None:
+        """The terms one position of a phrase may hold (a Term or an Or of Terms), else None."""
+        if isinstance(q, Q.Term):
+            return [(q.fieldname, self.term_bytes(q))]
+        if type(q) is Q.Or and all(isinstance(sub, Q.Term) for sub in q.subqueries):
+            return [(sub.fieldname, self.term_bytes(sub)) for sub in q.subqueries]
+        return None
+
+    def _eval_sequence(self, q: Any) -> tuple[np.ndarray, np.ndarray] | None:
+        """Phrase / Sequence of single-word slots: each next word 1..slop positions after the previous
+        one (whoosh's ordered span-near chain), scored as the sum of its words. None for other shapes."""
+        slop = int(q.slop)
+        if slop < 1 or not getattr(q, "ordered", True):
+            return None
+        if isinstance(q, Q.Phrase):
+            if len(q.words) < 2:
+                return None
+            slots: Slots = [[(q.fieldname, self.term_bytes(Q.Term(q.fieldname, w)))] for w in q.words]
+        else:
+            got = [self._slot_terms(sub) for sub in q.subqueries]
+            if len(got) < 2 or any(g is None for g in got):
+                return None
+            slots = [g for g in got if g is not None]
+        if not all(self.has_positions(field) for slot in slots for field, _bt in slot):
+            return None
+        mask = self._sequence_mask(slots, slop)
+        scores = np.zeros(self._n, dtype=np.float32)
+        for slot in slots:
+            for field, bt in slot:
+                self._add_term(np.zeros(self._n, dtype=bool), scores, field, bt, 1.0)
+        scores[~mask] = 0
+        return mask, scores
+
+    def _sequence_mask(self, slots: Slots, slop: int) -> np.ndarray:
+        """bool[n]: records where a term of each slot follows one of the previous slot 1..slop positions later."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ positional tests of the re-ranking
+    def in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int) -> set[int]:
+        """The ``docnums`` where a word of slots[0] is followed by one of slots[1] … each 1..slop+1
+        positions later (one slot: the docnums holding one of its words)."""
+        raise NotImplementedError
+
+    def near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
+                   ) -> list[np.ndarray]:
+        """For each pair of neighbouring concepts (lists of lemmas), the record numbers among ``docs``
+        where a lemma of one stands within ``window`` words (either side) of a lemma of the other."""
+        raise NotImplementedError
+
+    def warm_positions(self, field: str, terms: Sequence[str]) -> None:
+        """Read the positions of frequent terms ahead of the first searches (where the engine caches them)."""
+
+    # ------------------------------------------------------------ ranking
+    def top(
+        self, mask: np.ndarray, scores: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """The best ``k`` (docnum, score) among ``mask & allowed``: score descending, docnum ascending."""
+        if k <= 0:
+            return []
+        cand = mask & allowed if allowed is not None else mask
+        idx = np.flatnonzero(cand)
+        if not idx.size:
+            return []
+        s = scores[idx]
+        if idx.size > k:
+            part = np.argpartition(-s, k - 1)[:k]
+            threshold = s[part].min()
+            above = idx[s > threshold]
+            ties = idx[s == threshold]  # ascending docnums, as idx is
+            idx = np.concatenate([above, ties[: k - above.size]])
+            s = scores[idx]
+        order = np.lexsort((idx, -s))
+        return [(int(idx[i]), float(s[i])) for i in order]

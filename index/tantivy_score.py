@@ -1,0 +1,152 @@
+"""Scoring over a tantivy generation: postings and BM25 from tantivy, the rest from ``index.evaluate``.
+
+A term's postings are the records tantivy finds for a ``TermQuery`` with tantivy's BM25 score of that
+one field (k1 = 1.2, b = 0.75, idf = ln(1 + (N - df + 0.5) / (df + 0.5))), read once and cached like
+whoosh's; the query tree, field and query boosts, coordination and re-ranking are scsearch's own, so both
+engines rank by the same features. What differs, and why (docs/search.md, "Two engines"):
+
+- BM25 per field (tantivy) instead of whoosh's BM25F: each field has its own length normalisation and
+  idf, the boosts then weigh the fields as before;
+- phrases: tantivy's ``PhraseQuery`` with slop counts the gaps of the whole phrase, whoosh's chain
+  allows ``slop`` per step (the same for two words, which is what the plan mostly builds);
+- prefixes (``dotac*``) follow whoosh's rule for the whole index, not per segment: a constant 1.0 with over
+  two expansions in an index of at most 5,000 records (or 1,024+ expansions), else the sum of their BM25;
+- proximity in the coordination ranking is asked of tantivy for every lemma (whoosh skips lemmas on
+  over 2,000 pages whose positions are not cached yet, to save reading them).
+
+tantivy does not hand out positions, so the positional tests of the re-ranking (``in_order``,
+``near_pairs``) are phrase queries restricted to the candidate records by a ``TermSetQuery`` on ``recno``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from whoosh import query as Q
+from whoosh.query.terms import MultiTerm
+
+from scsearch.index.evaluate import Postings, Scorer, Slots
+from scsearch.index.tantivy_read import TantivyReader
+from scsearch.index.tantivy_write import TEXT_FIELDS
+
+MAX_COMBINATIONS = 64  # phrase variants (lemma alternatives per word multiplied out) asked of tantivy
+MAX_PREFIX_TERMS = 1024  # as whoosh's TOO_MANY_CLAUSES
+CONSTANT_PREFIX_BELOW = 5000  # as whoosh: a prefix with over two expansions scores 1.0 in a segment this small
+
+
+class TantivyScorer(Scorer):
+    """Evaluates query plans over a tantivy generation."""
+
+    def __init__(self, reader: TantivyReader) -> None:
+        super().__init__(reader.n, reader.alive)
+        self._r = reader
+        self._tv = reader._tantivy
+        self._schema = reader.schema
+        self._searcher = reader.searcher
+
+    # ------------------------------------------------------------ leaves
+    def term_bytes(self, q: Q.Term) -> bytes | None:
+        if q.fieldname not in TEXT_FIELDS or not isinstance(q.text, str):
+            return None
+        return q.text.encode("utf-8")
+
+    def has_positions(self, field: str) -> bool:
+        return TEXT_FIELDS.get(field) == "position"
+
+    def _load(self, field: str, btext: bytes) -> Postings:
+        text = btext.decode("utf-8")
+        df = int(self._searcher.doc_freq(field, text)) if field in TEXT_FIELDS else 0
+        if not df:
+            return self._empty_ids, self._empty_scores
+        hits = self._searcher.search(self._tv.Query.term_query(self._schema, field, text), limit=df, count=False).hits
+        ids = self._r.recnos(hits)
+        scores = np.fromiter((s for s, _a in hits), dtype=np.float32, count=len(hits))
+        order = np.argsort(ids, kind="stable")
+        return ids[order].astype(np.int32), scores[order]
+
+    def _eval_multiterm(self, q: MultiTerm) -> tuple[np.ndarray, np.ndarray]:
+        mask, scores = self._zeros()
+        if not isinstance(q, Q.Prefix) or q.fieldname not in TEXT_FIELDS:
+            return self._eval_fallback(q)
+        found = self._searcher.terms_with_prefix(q.fieldname, q.text, limit=MAX_PREFIX_TERMS)
+        boost = q.boost if len(found) > 1 else 1.0
+        for term, _count in found:
+            self._add_term(mask, scores, q.fieldname, term.encode("utf-8"), boost)
+        # whoosh's rule (index.fastscore): over two expansions in a small index, or very many, score 1.0 each
+        if len(found) >= MAX_PREFIX_TERMS or (len(found) > 2 and self._n <= CONSTANT_PREFIX_BELOW):
+            scores = np.where(mask, np.float32(1.0), np.float32(0.0)).astype(np.float32)
+        return mask, scores
+
+    def _eval_fallback(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
+        raise TypeError(f"the tantivy engine does not evaluate {type(q).__name__} queries")
+
+    # ------------------------------------------------------------ phrases
+    def _phrases(self, field: str, slots: Sequence[Sequence[str]], slop: int) -> Any | None:
+        """A tantivy query: any combination of the slots' words as a phrase (None: too many or none)."""
+        combos = list(itertools.islice(itertools.product(*slots), MAX_COMBINATIONS + 1))
+        if not combos or len(combos) > MAX_COMBINATIONS:
+            return None
+        queries = [self._tv.Query.phrase_query(self._schema, field, list(words), slop=slop) for words in combos]
+        if len(queries) == 1:
+            return queries[0]
+        return self._tv.Query.boolean_query([(self._tv.Occur.Should, q) for q in queries])
+
+    def _matching(self, query: Any, limit: int) -> np.ndarray:
+        """Record numbers of every match of ``query`` (at most ``limit``)."""
+        if limit <= 0:
+            return np.zeros(0, dtype=np.int64)
+        return self._r.recnos(self._searcher.search(query, limit=limit, count=False).hits)
+
+    def _within(self, query: Any, docnums: Sequence[int] | np.ndarray) -> np.ndarray:
+        """The ``docnums`` that ``query`` matches."""
+        docs = [int(d) for d in docnums]
+        if not docs:
+            return np.zeros(0, dtype=np.int64)
+        restrict = self._tv.Query.term_set_query(self._schema, "recno", docs)
+        both = self._tv.Query.boolean_query([(self._tv.Occur.Must, restrict), (self._tv.Occur.Must, query)])
+        return self._matching(both, len(docs))
+
+    def _sequence_mask(self, slots: Slots, slop: int) -> np.ndarray:
+        mask = np.zeros(self._n, dtype=bool)
+        fields = {field for slot in slots for field, _bt in slot}
+        words = [[bt.decode("utf-8") for _f, bt in slot if bt is not None] for slot in slots]
+        if len(fields) != 1 or not all(words):
+            return mask
+        field = fields.pop()
+        query = self._phrases(field, words, slop - 1)
+        if query is None:  # too many variants: every slot somewhere on the page (an approximation)
+            masks = [self._eval(Q.Or([Q.Term(f, bt.decode("utf-8")) for f, bt in slot if bt is not None]))[0]
+                     for slot in slots]
+            return np.logical_and.reduce(masks)
+        limit = min(sum(len(self.postings(field, bt)[0]) for _f, bt in slot if bt is not None) for slot in slots)
+        mask[self._matching(query, limit)] = True
+        return mask
+
+    # ------------------------------------------------------------ positional tests of the re-ranking
+    def in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int) -> set[int]:
+        if not docnums or not slots or not all(slots):
+            return set()
+        if len(slots) == 1:
+            query = self._tv.Query.boolean_query(
+                [(self._tv.Occur.Should, self._tv.Query.term_query(self._schema, field, w)) for w in slots[0]])
+        else:
+            query = self._phrases(field, slots, slop)
+            if query is None:
+                return set()
+        return {int(d) for d in self._within(query, docnums)}
+
+    def near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
+                   ) -> list[np.ndarray]:
+        out = []
+        for a, b in zip(concepts, concepts[1:], strict=False):
+            forward = self._phrases(field, [a, b], window - 1)
+            backward = self._phrases(field, [b, a], window - 1)
+            if forward is None or backward is None or not a or not b:
+                out.append(np.zeros(0, dtype=np.int64))
+                continue
+            either = self._tv.Query.boolean_query([(self._tv.Occur.Should, forward), (self._tv.Occur.Should, backward)])
+            out.append(np.unique(self._within(either, docs)))
+        return out
