@@ -7,15 +7,17 @@ engines rank by the same features. What differs, and why (docs/search.md, "Two e
 
 - BM25 per field (tantivy) instead of whoosh's BM25F: each field has its own length normalisation and
   idf, the boosts then weigh the fields as before;
-- phrases: tantivy's ``PhraseQuery`` with slop counts the gaps of the whole phrase, whoosh's chain
-  allows ``slop`` per step (the same for two words, which is what the plan mostly builds);
+- phrases and the positional tests are phrase queries with explicit word offsets (one per allowed gap), as
+  tantivy's sloppy phrases would also accept the words in another order; past 256 variants (many lemma
+  alternatives and gaps) a phrase falls back to "every word on the page" and a bonus is not given;
 - prefixes (``dotac*``) follow whoosh's rule for the whole index, not per segment: a constant 1.0 with over
   two expansions in an index of at most 5,000 records (or 1,024+ expansions), else the sum of their BM25;
 - proximity in the coordination ranking is asked of tantivy for every lemma (whoosh skips lemmas on
   over 2,000 pages whose positions are not cached yet, to save reading them).
 
 tantivy does not hand out positions, so the positional tests of the re-ranking (``in_order``,
-``near_pairs``) are phrase queries restricted to the candidate records by a ``TermSetQuery`` on ``recno``.
+``near_pairs``) are phrase queries restricted to the candidate records by a ``TermSetQuery`` on ``recno``
+(tantivy then checks positions on those records only).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from scsearch.index.evaluate import Postings, Scorer, Slots
 from scsearch.index.tantivy_read import TantivyReader
 from scsearch.index.tantivy_write import TEXT_FIELDS
 
-MAX_COMBINATIONS = 64  # phrase variants (lemma alternatives per word multiplied out) asked of tantivy
+MAX_COMBINATIONS = 256  # phrase variants (lemma alternatives x gaps, multiplied out) asked of tantivy at once
 MAX_PREFIX_TERMS = 1024  # as whoosh's TOO_MANY_CLAUSES
 CONSTANT_PREFIX_BELOW = 5000  # as whoosh: a prefix with over two expansions scores 1.0 in a segment this small
 
@@ -84,12 +86,21 @@ class TantivyScorer(Scorer):
         raise TypeError(f"the tantivy engine does not evaluate {type(q).__name__} queries")
 
     # ------------------------------------------------------------ phrases
-    def _phrases(self, field: str, slots: Sequence[Sequence[str]], slop: int) -> Any | None:
-        """A tantivy query: any combination of the slots' words as a phrase (None: too many or none)."""
-        combos = list(itertools.islice(itertools.product(*slots), MAX_COMBINATIONS + 1))
-        if not combos or len(combos) > MAX_COMBINATIONS:
+    def _phrases(self, field: str, slots: Sequence[Sequence[str]], max_gap: int) -> Any | None:
+        """A tantivy query: a word of each slot, each next one 1..max_gap positions after the previous
+        (explicit offsets: tantivy's sloppy phrases would also match the words in another order).
+        None when there are too many variants or a slot is empty."""
+        if not slots or not all(slots):
             return None
-        queries = [self._tv.Query.phrase_query(self._schema, field, list(words), slop=slop) for words in combos]
+        gaps = list(itertools.product(range(1, max_gap + 1), repeat=len(slots) - 1))
+        words = list(itertools.islice(itertools.product(*slots), MAX_COMBINATIONS + 1))
+        if len(words) * len(gaps) > MAX_COMBINATIONS:
+            return None
+        queries = []
+        for combo in words:
+            for steps in gaps:
+                offsets = [0, *itertools.accumulate(steps)]
+                queries.append(self._tv.Query.phrase_query(self._schema, field, list(zip(offsets, combo, strict=True))))
         if len(queries) == 1:
             return queries[0]
         return self._tv.Query.boolean_query([(self._tv.Occur.Should, q) for q in queries])
@@ -116,7 +127,7 @@ class TantivyScorer(Scorer):
         if len(fields) != 1 or not all(words):
             return mask
         field = fields.pop()
-        query = self._phrases(field, words, slop - 1)
+        query = self._phrases(field, words, slop)
         if query is None:  # too many variants: every slot somewhere on the page (an approximation)
             masks = [self._eval(Q.Or([Q.Term(f, bt.decode("utf-8")) for f, bt in slot if bt is not None]))[0]
                      for slot in slots]
@@ -133,7 +144,7 @@ class TantivyScorer(Scorer):
             query = self._tv.Query.boolean_query(
                 [(self._tv.Occur.Should, self._tv.Query.term_query(self._schema, field, w)) for w in slots[0]])
         else:
-            query = self._phrases(field, slots, slop)
+            query = self._phrases(field, slots, slop + 1)
             if query is None:
                 return set()
         return {int(d) for d in self._within(query, docnums)}
@@ -142,8 +153,8 @@ class TantivyScorer(Scorer):
                    ) -> list[np.ndarray]:
         out = []
         for a, b in zip(concepts, concepts[1:], strict=False):
-            forward = self._phrases(field, [a, b], window - 1)
-            backward = self._phrases(field, [b, a], window - 1)
+            forward = self._phrases(field, [a, b], window)
+            backward = self._phrases(field, [b, a], window)
             if forward is None or backward is None or not a or not b:
                 out.append(np.zeros(0, dtype=np.int64))
                 continue

@@ -80,7 +80,7 @@ class TantivyWriter:
         self.writer = self.index.writer(heap_size=HEAP_BYTES, num_threads=threads)
 
     def delete_document(self, doc_id: str) -> None:
-        self.writer.delete_documents("doc_id", doc_id)
+        self.writer.delete_documents_by_term("doc_id", doc_id)
 
     def add(self, rec: dict[str, Any]) -> None:
         self.writer.add_document(to_document(rec, self.next_recno))
