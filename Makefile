@@ -33,8 +33,10 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
+# the whole suite with the default engine (whoosh), then the search and ingest suites with tantivy
 pytest:
 	$(BIN)/python -m pytest -q
+	SCSEARCH_ENGINE=tantivy $(BIN)/python -m pytest -q -m "engine and not browser"
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -1,12 +1,12 @@
 """Scoring over a tantivy generation: postings and BM25 from tantivy, the rest from ``index.evaluate``.
 
 A term's postings are the records tantivy finds for a ``TermQuery`` with tantivy's BM25 score of that
-one field (k1 = 1.2, b = 0.75, idf = ln(1 + (N - df + 0.5) / (df + 0.5))), read once and cached like
-whoosh's; the query tree, field and query boosts, coordination and re-ranking are scsearch's own, so both
+one field (k1 = 1.2, b = 0.75, idf = ln(1 + (N - df + 0.5) / (df + 0.5))) rescaled to whoosh's idf
+(ln(N / (df + 1)) + 1), read once and cached like whoosh's; the query tree, field and query boosts, coordination and re-ranking are scsearch's own, so both
 engines rank by the same features. What differs, and why (docs/search.md, "Two engines"):
 
-- BM25 per field (tantivy) instead of whoosh's BM25F: each field has its own length normalisation and
-  idf, the boosts then weigh the fields as before;
+- BM25 per field (tantivy) instead of whoosh's BM25F: the same formula and idf, but tantivy's own
+  quantisation of field lengths and average length, so scores agree to a few per cent, not exactly;
 - phrases and the positional tests are phrase queries with explicit word offsets (one per allowed gap), as
   tantivy's sloppy phrases would also accept the words in another order; past 256 variants (many lemma
   alternatives and gaps) a phrase falls back to "every word on the page" and a bonus is not given;
@@ -23,6 +23,7 @@ tantivy does not hand out positions, so the positional tests of the re-ranking (
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,8 +67,17 @@ class TantivyScorer(Scorer):
         hits = self._searcher.search(self._tv.Query.term_query(self._schema, field, text), limit=df, count=False).hits
         ids = self._r.recnos(hits)
         scores = np.fromiter((s for s, _a in hits), dtype=np.float32, count=len(hits))
+        scores *= np.float32(self._idf_ratio(df))
         order = np.argsort(ids, kind="stable")
         return ids[order].astype(np.int32), scores[order]
+
+    def _idf_ratio(self, df: int) -> float:
+        """whoosh's idf over tantivy's, for a term on ``df`` records: tantivy's BM25 then weighs rare and
+        common words as whoosh's BM25F does (the length normalisation, k1 = 1.2 and b = 0.75, are alike)."""
+        live = max(1, int(self._searcher.num_docs))
+        tantivy_idf = math.log(1.0 + (live - df + 0.5) / (df + 0.5))
+        whoosh_idf = math.log(max(1, self._n) / (df + 1)) + 1.0
+        return whoosh_idf / tantivy_idf if tantivy_idf > 0 else 1.0
 
     def _eval_multiterm(self, q: MultiTerm) -> tuple[np.ndarray, np.ndarray]:
         mask, scores = self._zeros()

@@ -70,9 +70,12 @@ def _stage(data_dir: Path, stage: Path) -> str:
         raise BackupError(f"v {data_dir} není žádný index, není co zálohovat")
     target = stage / "index" / gen.name
     target.mkdir(parents=True)
-    for item in gen.iterdir():
-        if item.is_file() and not item.name.endswith(".tmp") and item.name != "MAIN_WRITELOCK":
-            _link_or_copy(item, target / item.name)
+    for item in sorted(gen.rglob("*")):  # the engine's files (tantivy keeps its own in gen/tantivy/)
+        rel = item.relative_to(gen)
+        if rel.parts[0] == "arrays" or not item.is_file() or item.is_symlink():
+            continue  # the mapped arrays are rebuilt from the index on first open
+        if not item.name.endswith(".tmp") and item.name != "MAIN_WRITELOCK" and not item.name.endswith(".lock"):
+            _link_or_copy(item, target / rel)
     if not (target / store.META).is_file():
         raise BackupError(f"generace {gen.name} zmizela během zálohy; spusťte zálohu znovu")
     (stage / "index" / store.CURRENT).write_text(gen.name + "\n", encoding="utf-8")

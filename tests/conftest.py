@@ -19,6 +19,22 @@ SHARED = ROOT.parent / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+# The search and ingest suites: `make test` runs them a second time with SCSEARCH_ENGINE=tantivy (-m engine).
+ENGINE_SUITES = frozenset({
+    "test_ranking.py", "test_query_understanding.py", "test_query_parser.py", "test_filters_e2e.py",
+    "test_facets.py", "test_decisions.py", "test_decisions_filters.py", "test_long_units.py", "test_webui.py",
+    "test_calls.py", "test_meetings.py", "test_exports.py", "test_feeds.py", "test_citation.py", "test_cli.py",
+    "test_dedup.py", "test_ingest_hardening.py", "test_ingest_parts.py", "test_reindex.py", "test_store.py",
+    "test_backup.py", "test_admin_ingest.py", "test_concurrency.py", "test_engines.py",
+})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in ENGINE_SUITES:
+            item.add_marker(pytest.mark.engine)
+
+
 def shared_dir(*parts: str) -> Path:
     """A folder of ../shared, or skip the test with a message when it is absent."""
     path = SHARED.joinpath(*parts)

@@ -116,7 +116,7 @@ def test_corrupt_member_is_refused(archive: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.tar"
 
     def flip(m: tarfile.TarInfo, data: bytes | None):  # type: ignore[no-untyped-def]
-        if data is not None and m.name.endswith(".trm") and len(data) > 101:  # a segment's terms file
+        if data is not None and m.name.endswith((".trm", ".term")) and len(data) > 101:  # a segment's terms (either engine)
             data = data[:100] + bytes([data[100] ^ 0xFF]) + data[101:]
         return m, data
 

@@ -60,8 +60,13 @@ def test_search_page_groups_hits_by_document(client: FlaskClient, web_index: Web
     soup = page(client, "/?q=elektromobilita")
     assert soup.html["lang"] == "cs"
     assert soup.select_one("h1.count").get_text(" ", strip=True) == f"Nalezeno 14{NBSP}míst v{NBSP}4{NBSP}dokumentech"
-    assert results(soup) == [
-        ("Elektromobilita a čistá mobilita ve městech", [f"s.{NBSP}1", f"s.{NBSP}6", f"s.{NBSP}5"]),
+    found = results(soup)
+    # pages 1 and 6 of the presentation score within 0.5 % of each other: either engine may list either first
+    # (tests/test_engines.py: BM25F vs tantivy's BM25 length quantisation), the rest of the page is the same
+    title, pages = found[0]
+    assert title == "Elektromobilita a čistá mobilita ve městech" and sorted(pages[:2]) == [f"s.{NBSP}1", f"s.{NBSP}6"]
+    assert pages[2] == f"s.{NBSP}5"
+    assert found[1:] == [
         ("Přehled aktuálních výzev v klíčových oblastech Smart Cities – aktualizace k 30. 9. 2017",
          [f"ř.{NBSP}19", f"ř.{NBSP}15", f"ř.{NBSP}21"]),
         ("Poznámka k bezpečnosti webových stránek obcí", ["text dokumentu"]),
@@ -72,12 +77,13 @@ def test_search_page_groups_hits_by_document(client: FlaskClient, web_index: Web
     assert meta.select_one(".type").get_text() == "prezentace"
     assert meta.time["datetime"] == "2017-04-05" and meta.time.get_text() == f"5.{NBSP}4.{NBSP}2017"
     ids = doc_ids(web_index)
-    links = [a["href"] for a in first.select("li.hit")[1].select("p.actions a")]
+    page6 = next(li for li in first.select("li.hit") if li.select_one("p.where a").get_text(strip=True) == f"s.{NBSP}6")
+    links = [a["href"] for a in page6.select("p.actions a")]
     assert links == [f"/dokument/{ids[MD_PRES]}?q=elektromobilita#u5", f"/soubor/{ids[MD_PRES]}#page=6"]
-    cite = first.select("li.hit")[1].select_one("button.copy")
+    cite = page6.select_one("button.copy")
     assert cite["data-copy"] == f"Elektromobilita a čistá mobilita ve městech, 5.{NBSP}4.{NBSP}2017, s.{NBSP}6"
     # the snippet keeps the back-end's <mark> and nothing else is unescaped
-    assert [m.get_text() for m in first.select("li.hit")[1].select(".snippet mark")] == ["elektromobility", "Elektromobilita"]
+    assert [m.get_text() for m in page6.select(".snippet mark")] == ["elektromobility", "Elektromobilita"]
     # the xlsx hit links to the original without a #page fragment
     xlsx_links = [a["href"] for a in soup.select("li.result")[1].select("p.actions a")]
     assert xlsx_links[1] == f"/soubor/{ids[XLSX]}"
@@ -352,8 +358,8 @@ def test_api_search_equals_cli_json(
 
 
 def test_api_search_hit_shape(client: FlaskClient) -> None:
-    data = client.get("/api/search?q=elektromobilita&limit=1").get_json()
-    assert data["total"] == 14
+    assert client.get("/api/search?q=elektromobilita&limit=1").get_json()["total"] == 14
+    data = client.get("/api/search?q=čistá+mobilita&limit=1").get_json()
     hit = data["hits"][0]
     assert {k: hit[k] for k in ("title", "doc_type", "date", "ministries", "page")} == {
         "title": "Elektromobilita a čistá mobilita ve městech",
