@@ -46,11 +46,12 @@ def build_corpus_index(data_dir: Path) -> None:
     from scsearch.ingest.pipeline import Pipeline
     from scsearch.language.lemmatize import get_lemmatizer
 
-    Pipeline(data_dir, lemmatizer=get_lemmatizer("simplemma")).run([str(CORPUS)])
+    Pipeline(data_dir, lemmatizer=get_lemmatizer("simplemma"), engine="whoosh").run([str(CORPUS)])
 
 
-def build_synthetic(source: Path, target: Path, pages: int, seed: int = 7) -> float:
-    """Write a synthetic index of ``pages`` units from the stored records of ``source``."""
+def build_synthetic(source: Path, target: Path, pages: int, seed: int = 7, engine: str = "whoosh") -> float:
+    """Write a synthetic index of ``pages`` units from the stored records of ``source`` (a whoosh index)
+    with ``engine``; returns the seconds the writer took (adding, committing, publishing)."""
     from whoosh import index as windex
 
     from scsearch.index import store
@@ -70,9 +71,7 @@ def build_synthetic(source: Path, target: Path, pages: int, seed: int = 7) -> fl
     lex_pairs: list[tuple[str, str]] = []
     t0 = time.perf_counter()
     with store.writer_lock(target):
-        w = GenerationWriter(target, meta["lemmatizer"], full=True)
-        w.writer.commit()
-        w.writer = w.ix.writer(limitmb=512, procs=1)
+        w = GenerationWriter(target, meta["lemmatizer"], full=True, engine=engine)
         n = 0
         doc = 0
         while n < pages:
@@ -90,14 +89,14 @@ def build_synthetic(source: Path, target: Path, pages: int, seed: int = 7) -> fl
                 if len(lemmas) != len(toks):
                     continue
                 text = " ".join(t for _, _, t in toks)
-                w.writer.add_document(
+                w.writer.add(dict(
                     record_id=f"s{doc}:{i}", doc_id=f"s{doc}", path=f"synthetic/{doc}.pdf", abs_path="", kind="page",
                     lemma=" ".join(lemmas), form=" ".join(form_token(t) for _, _, t in toks),
                     stem=" ".join(stem(t) for _, _, t in toks), head=src.get("lemma", "").split(" ")[0],
                     entity="", doc_type=rnd.choice(["minutes", "presentation", "funding_overview", "other"]),
                     ministry=",".join(mins), date=date_int(date), year=str(date.year), meeting="",
                     text=text, title=f"Synthetický dokument {doc}", page=i + 1, method="text", unit_index=i,
-                )
+                ))
                 n += 1
                 if n >= pages:
                     break
