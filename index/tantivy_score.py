@@ -7,9 +7,10 @@ engines rank by the same features. What differs, and why (docs/search.md, "Two e
 
 - BM25 per field (tantivy) instead of whoosh's BM25F: the same formula and idf, but tantivy's own
   quantisation of field lengths and average length, so scores agree to a few per cent, not exactly;
-- phrases and the positional tests are phrase queries with explicit word offsets (one per allowed gap), as
-  tantivy's sloppy phrases would also accept the words in another order; past 256 variants (many lemma
-  alternatives and gaps) a phrase falls back to "every word on the page" and a bonus is not given;
+- phrases and the positional tests are phrase queries: with explicit word offsets (one per allowed gap) where
+  the order matters, as tantivy's sloppy phrases also accept the words in another order; "all the words
+  together" for three or more words is one sloppy phrase (it may accept a swapped pair); past 256 variants
+  (many lemma alternatives and gaps) a phrase falls back to "every word on the page" and a bonus is not given;
 - prefixes (``dotac*``) follow whoosh's rule for the whole index, not per segment: a constant 1.0 with over
   two expansions in an index of at most 5,000 records (or 1,024+ expansions), else the sum of their BM25;
 - proximity in the coordination ranking is asked of tantivy for every lemma (whoosh skips lemmas on
@@ -36,6 +37,7 @@ from scsearch.index.tantivy_read import TantivyReader
 from scsearch.index.tantivy_write import TEXT_FIELDS
 
 MAX_COMBINATIONS = 256  # phrase variants (lemma alternatives x gaps, multiplied out) asked of tantivy at once
+UNRESTRICTED_BELOW = 3000  # a positional test whose rarest word is on fewer records runs unrestricted
 MAX_PREFIX_TERMS = 1024  # as whoosh's TOO_MANY_CLAUSES
 CONSTANT_PREFIX_BELOW = 5000  # as whoosh: a prefix with over two expansions scores 1.0 in a segment this small
 
@@ -115,17 +117,38 @@ class TantivyScorer(Scorer):
             return queries[0]
         return self._tv.Query.boolean_query([(self._tv.Occur.Should, q) for q in queries])
 
+    def _sloppy(self, field: str, slots: Sequence[Sequence[str]], slop: int) -> Any | None:
+        """Any combination of the slots' words as one sloppy phrase: tantivy accepts the words ``slop``
+        position moves away from adjacent, reordering included (two words: ``a … b`` up to slop + 1 apart,
+        ``b … a`` up to slop - 1). None when there are too many combinations or a slot is empty."""
+        if not slots or not all(slots):
+            return None
+        words = list(itertools.islice(itertools.product(*slots), MAX_COMBINATIONS + 1))
+        if len(words) > MAX_COMBINATIONS:
+            return None
+        queries = [self._tv.Query.phrase_query(self._schema, field, list(combo), slop=slop) for combo in words]
+        return queries[0] if len(queries) == 1 else \
+            self._tv.Query.boolean_query([(self._tv.Occur.Should, q) for q in queries])
+
     def _matching(self, query: Any, limit: int) -> np.ndarray:
         """Record numbers of every match of ``query`` (at most ``limit``)."""
         if limit <= 0:
             return np.zeros(0, dtype=np.int64)
         return self._r.recnos(self._searcher.search(query, limit=limit, count=False).hits)
 
-    def _within(self, query: Any, docnums: Sequence[int] | np.ndarray) -> np.ndarray:
-        """The ``docnums`` that ``query`` matches."""
+    def _within(self, query: Any, docnums: Sequence[int] | np.ndarray, field: str,
+                slots: Sequence[Sequence[str]]) -> np.ndarray:
+        """The ``docnums`` that ``query`` (over the words of ``slots`` in ``field``) matches.
+
+        When a slot's words are on few records, the query runs over the whole index and the result is
+        intersected here (cheaper than tantivy's ``TermSetQuery``, ~1 ms); else it is restricted to them."""
         docs = [int(d) for d in docnums]
         if not docs:
             return np.zeros(0, dtype=np.int64)
+        bound = min(sum(len(self.postings(field, w.encode("utf-8"))[0]) for w in slot) for slot in slots)
+        if bound <= UNRESTRICTED_BELOW:
+            found = self._matching(query, bound)
+            return found[np.isin(found, np.asarray(docs, dtype=np.int64))]
         restrict = self._tv.Query.term_set_query(self._schema, "recno", docs)
         both = self._tv.Query.boolean_query([(self._tv.Occur.Must, restrict), (self._tv.Occur.Must, query)])
         return self._matching(both, len(docs))
@@ -153,21 +176,25 @@ class TantivyScorer(Scorer):
         if len(slots) == 1:
             query = self._tv.Query.boolean_query(
                 [(self._tv.Occur.Should, self._tv.Query.term_query(self._schema, field, w)) for w in slots[0]])
-        else:
+        elif len(slots) == 2 or not slop:  # exact: one explicit phrase per allowed gap
             query = self._phrases(field, slots, slop + 1)
-            if query is None:
-                return set()
-        return {int(d) for d in self._within(query, docnums)}
+        else:  # three or more words within a few of each other: one sloppy phrase (may accept a swapped pair)
+            query = self._sloppy(field, slots, slop * (len(slots) - 1))
+        if query is None:
+            return set()
+        return {int(d) for d in self._within(query, docnums, field, slots)}
 
     def near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
                    ) -> list[np.ndarray]:
         out = []
         for a, b in zip(concepts, concepts[1:], strict=False):
-            forward = self._phrases(field, [a, b], window)
-            backward = self._phrases(field, [b, a], window)
+            # either order within ``window``: a sloppy a…b (slop window - 1) covers a before b up to window
+            # and b before a up to window - 2; the same for b…a covers the rest, and nothing farther
+            forward = self._sloppy(field, [a, b], window - 1)
+            backward = self._sloppy(field, [b, a], window - 1)
             if forward is None or backward is None or not a or not b:
                 out.append(np.zeros(0, dtype=np.int64))
                 continue
             either = self._tv.Query.boolean_query([(self._tv.Occur.Should, forward), (self._tv.Occur.Should, backward)])
-            out.append(np.unique(self._within(either, docs)))
+            out.append(np.unique(self._within(either, docs, field, [a, b])))
         return out
