@@ -145,7 +145,7 @@ class TantivyScorer(Scorer):
         docs = [int(d) for d in docnums]
         if not docs:
             return np.zeros(0, dtype=np.int64)
-        bound = min(sum(len(self.postings(field, w.encode("utf-8"))[0]) for w in slot) for slot in slots)
+        bound = min(sum(int(self._searcher.doc_freq(field, w)) for w in slot) for slot in slots)
         if bound <= UNRESTRICTED_BELOW:
             found = self._matching(query, bound)
             return found[np.isin(found, np.asarray(docs, dtype=np.int64))]
