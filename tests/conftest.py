@@ -25,7 +25,7 @@ ENGINE_SUITES = frozenset({
     "test_facets.py", "test_decisions.py", "test_decisions_filters.py", "test_long_units.py", "test_webui.py",
     "test_calls.py", "test_meetings.py", "test_exports.py", "test_feeds.py", "test_citation.py", "test_cli.py",
     "test_dedup.py", "test_ingest_hardening.py", "test_ingest_parts.py", "test_reindex.py", "test_store.py",
-    "test_backup.py", "test_admin_ingest.py", "test_concurrency.py", "test_engines.py",
+    "test_backup.py", "test_admin_ingest.py", "test_concurrency.py", "test_engines.py", "test_service.py",
 })
 
 

@@ -48,7 +48,9 @@ def test_healthz_503_with_a_damaged_index(web_index: WebIndex, tmp_path: Path) -
     data = tmp_path / "data"
     shutil.copytree(web_index.data_dir, data)
     gen = data / "index" / (data / "index" / "CURRENT").read_text().strip()
-    for segment in [*gen.glob("MAIN_*.trm"), *gen.glob("MAIN_*.pst")]:  # the segments' terms and postings
+    # the segments' terms and postings (whoosh) or terms and doc lists (tantivy, under SCSEARCH_ENGINE=tantivy)
+    for segment in [*gen.glob("MAIN_*.trm"), *gen.glob("MAIN_*.pst"), *gen.glob("tantivy/*.term"),
+                    *gen.glob("tantivy/*.idx")]:
         segment.unlink()
     res = _app(data).test_client().get("/healthz")
     assert res.status_code == 503 and res.get_json()["status"] == "unavailable"
