@@ -85,7 +85,7 @@ class TantivyScorer(Scorer):
         mask, scores = self._zeros()
         if not isinstance(q, Q.Prefix) or q.fieldname not in TEXT_FIELDS:
             return self._eval_fallback(q)
-        found = self._searcher.terms_with_prefix(q.fieldname, q.text, limit=MAX_PREFIX_TERMS)
+        found = self._searcher.terms_with_prefix(q.fieldname, q.text)  # every expansion, as whoosh
         boost = q.boost if len(found) > 1 else 1.0
         for term, _count in found:
             self._add_term(mask, scores, q.fieldname, term.encode("utf-8"), boost)
