@@ -300,11 +300,18 @@ class FastScorer(Scorer):
 
     # ------------------------------------------------------------ positional tests of the re-ranking
     def in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int) -> set[int]:
-        """Answered from the postings blocks of the few docnums (a matcher skips to each), never their text."""
+        """Answered from the postings blocks of the few docnums (a matcher skips to each), never their text.
+        Docnums lacking a word of some slot are dropped first, from the (cached) postings: no positions read."""
+        pool = np.asarray(sorted(set(docnums)), dtype=np.int64)
+        for slot in slots:
+            held = [self.postings(field, bt)[0] for bt in (self.term_bytes(Q.Term(field, w)) for w in slot) if bt]
+            pool = pool[np.isin(pool, np.concatenate(held))] if held else pool[:0]
+        if not pool.size:
+            return set()
         reach: dict[int, set[int]] | None = None
         for slot in slots:
             here: dict[int, set[int]] = {}
-            candidates = list(docnums) if reach is None else sorted(reach)
+            candidates = pool.tolist() if reach is None else sorted(reach)
             for word in slot:
                 for doc, found in self.doc_positions(field, word, candidates).items():
                     here.setdefault(doc, set()).update(found)
