@@ -92,7 +92,10 @@ def run_job(path: str, options: dict[str, Any], job: PrepareJob) -> ExtractOutco
     if outcome.doc is None:
         return outcome
     if cached is None:
-        caches.store_extracted(job.sha, job.options_key, outcome.doc)
+        try:
+            caches.store_extracted(job.sha, job.options_key, outcome.doc)
+        except OSError:
+            pass  # a cache that cannot be written (disk full) costs a re-extraction next time, nothing more
     if job.lemmatizer is None:
         return outcome
     try:
