@@ -7,8 +7,10 @@ opened. Extraction results (OCR included) and lemmas are cached by content hash,
 so a renamed or moved file costs nothing to re-index.
 
 The parts: ``discover`` finds the files, ``changes`` decides what changed, ``cache``
-keeps extraction results and lemmas, ``document`` indexes one document; this module
-runs them under the writer lock.
+keeps extraction results and lemmas, ``document`` prepares and indexes one document,
+``worker`` extracts (and, with simplemma, prepares) documents in worker processes;
+this module writes the prepared documents in file order under the writer lock while
+the workers go on with the next files.
 """
 
 from __future__ import annotations
@@ -247,8 +249,9 @@ class Pipeline:
         done: int,
         total: int,
     ) -> int:
-        # hash, check caches, and queue extraction (a sliding window keeps workers busy)
-        window = max(4, (pool.processes if pool else 1) * 4)
+        # hash, check caches, and queue the files: a sliding window of results, written in file order, keeps
+        # the workers busy past a slow file (each result holds one document and its records)
+        window = max(8, (pool.processes if pool else 1) * 8)
         queue: list[_Todo] = []
         for key, f, _sha, st in todo:
             if st.st_size > self.max_file_bytes:

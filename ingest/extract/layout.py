@@ -163,11 +163,10 @@ def _looks_like_columns(lines: list[Line], gutter: tuple[float, float], span: fl
     for ln in lines:
         on_left = on_right = False
         for w in ln.words:
-            side = sides[0] if w.x1 <= mid else sides[1]
             if w.x1 <= mid:
-                on_left = True
+                side, on_left = sides[0], True
             else:
-                on_right = True
+                side, on_right = sides[1], True
             side[1] += 1
             if w.x0 < side[2]:
                 side[2] = w.x0
