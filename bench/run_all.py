@@ -21,6 +21,7 @@ def main() -> int:
         ["reindex_bench.py"],
         ["extract_bench.py"],
         ["pdf_text_bench.py"],
+        ["pdf_ingest_bench.py"] + ([] if quick else ["--repeat", "3"]),
         ["lemma_accuracy.py"],
         ["retrieval_eval.py", "--all"],
         ["query_bench.py", "--pages", "10000", "20000"] + ([] if quick else ["100000"]),

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,25 @@ from scsearch.ingest.cache import Caches
 from scsearch.ingest.changes import sidecar_mtime
 from scsearch.language.sentences import word_sentences
 from scsearch.models import DocumentMeta, ExtractedDocument
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    """Everything of one document that the index writer needs, computed without the writer (in an
+    extraction worker when the lemmatiser allows): its records, lexicon pairs and manifest entry.
+
+    ``deferred``: a presentation that names no meeting; the pipeline writes it once the meeting
+    calendar of the run is known. ``lemmatize_s`` / ``analyse_s``: seconds spent lemmatising and
+    building the records."""
+
+    doc_id: str
+    records: tuple[dict[str, Any], ...]
+    pairs: tuple[tuple[str, str], ...]
+    units: int
+    entry: ManifestEntry
+    deferred: bool = False
+    lemmatize_s: float = 0.0
+    analyse_s: float = 0.0
 
 
 def index_document(
@@ -33,18 +53,55 @@ def index_document(
     timings: dict[str, float],
     meeting: int | None = None,
     deferred: dict[str, ExtractedDocument] | None = None,
+    prepared: PreparedDocument | None = None,
 ) -> tuple[int, ManifestEntry]:
     """Replace the document ``key`` in ``writer``; returns its unit count and manifest entry.
 
     ``meeting``: the meeting number from the calendar for a document that names none. With
     ``deferred``, a presentation that names no meeting is not written yet but put there: the pipeline
     writes it once the meeting calendar of the run is known (whoosh cannot delete records added
-    earlier in the same writer session)."""
+    earlier in the same writer session). ``prepared``: the document already prepared by an extraction
+    worker (``prepare_document`` with these arguments)."""
+    if prepared is None:
+        prepared = prepare_document(key, f, sha, st, doc, lemmatizer=lemmatizer, caches=caches, meeting=meeting,
+                                    may_defer=deferred is not None)
+    timings["lemmatize"] += prepared.lemmatize_s
+    timings["index"] += prepared.analyse_s
+    if prepared.deferred:
+        assert deferred is not None
+        deferred[key] = doc
+    else:
+        t0 = time.perf_counter()
+        write_prepared(prepared, writer)
+        timings["index"] += time.perf_counter() - t0
+    return prepared.units, prepared.entry
+
+
+def write_prepared(prepared: PreparedDocument, writer: GenerationWriter) -> None:
+    """Replace the document's records in ``writer`` (the only part of indexing that needs the writer)."""
+    writer.delete_document(prepared.doc_id)
+    writer.add_records(prepared.records, prepared.pairs)
+
+
+def prepare_document(
+    key: str,
+    f: Path,
+    sha: str,
+    st: os.stat_result,
+    doc: ExtractedDocument,
+    *,
+    lemmatizer: Any,
+    caches: Caches,
+    meeting: int | None = None,
+    may_defer: bool = False,
+) -> PreparedDocument:
+    """Metadata, lemmas, records and manifest entry of one extracted document (see ``index_document``)."""
     from scsearch.ingest.metadata import analyze, load_override
     from scsearch.ingest.metadata.records import entry_fields as record_entry_fields
     from scsearch.ingest.metadata.source import load_context
     from scsearch.language.entities import entity_token, find_entities
 
+    t0 = time.perf_counter()
     override = load_override(f)
     meta: DocumentMeta = analyze(doc, path=key, override=override, source=load_context(f))
     assigned = meeting is not None and meta.meeting_number is None
@@ -53,11 +110,10 @@ def index_document(
     if meta.decisions and _has_pdf_twin(f):
         # Zapis.docx beside its export Zapis.pdf: the decisions are listed once, from the PDF (it has pages)
         meta = dataclasses.replace(meta, decisions=())
-    t0 = time.perf_counter()
+    t1 = time.perf_counter()
     texts = [meta.title] + [p.text for p in doc.pages] + [p.heading for p in doc.pages] + [d.text for d in meta.decisions]
     analysed = lemmatize(lemmatizer, texts, caches)
-    timings["lemmatize"] += time.perf_counter() - t0
-    t1 = time.perf_counter()
+    t2 = time.perf_counter()
     n = len(doc.pages)
     title = analysed[0]
     units = analysed[1 : 1 + n]
@@ -72,13 +128,10 @@ def index_document(
         doc_id=doc_id, path=key, abs_path=str(f.resolve()), doc=doc, meta=meta, units=units, title=title,
         headings=headings, decisions=decisions, entity_tokens=entity_tokens,
     )
-    if deferred is not None and meta.doc_type == "presentation" and meta.meeting_number is None:
-        deferred[key] = doc
-    else:
-        writer.delete_document(doc_id)
-        pairs = [(tok, index_token(lem)) for a in analysed for (_, _, tok), lem in zip(a.tokens, a.lemmas, strict=True)]
-        writer.add_records(records, pairs)
-    timings["index"] += time.perf_counter() - t1
+    deferred = may_defer and meta.doc_type == "presentation" and meta.meeting_number is None
+    pairs = () if deferred else tuple(
+        (tok, index_token(lem)) for a in analysed for (_, _, tok), lem in zip(a.tokens, a.lemmas, strict=True)
+    )
     units_count = sum(1 for r in records if r["kind"] != "decision")
     signature, shingles = fingerprint(doc.text)  # duplicate formats (index.dedup)
     entry = ManifestEntry(
@@ -112,7 +165,9 @@ def index_document(
         shingles=shingles,
         **record_entry_fields(doc, meta, key),
     )
-    return units_count, entry
+    return PreparedDocument(doc_id=doc_id, records=tuple(records), pairs=pairs, units=units_count, entry=entry,
+                            deferred=deferred, lemmatize_s=t2 - t1,
+                            analyse_s=time.perf_counter() - t0 - (t2 - t1))
 
 
 def lemmatize(lemmatizer: Any, texts: list[str], caches: Caches) -> list[AnalysedText]:

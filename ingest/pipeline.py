@@ -7,17 +7,22 @@ opened. Extraction results (OCR included) and lemmas are cached by content hash,
 so a renamed or moved file costs nothing to re-index.
 
 The parts: ``discover`` finds the files, ``changes`` decides what changed, ``cache``
-keeps extraction results and lemmas, ``document`` indexes one document; this module
-runs them under the writer lock.
+keeps extraction results and lemmas, ``document`` prepares and indexes one document,
+``worker`` extracts (and, with simplemma, prepares) documents in worker processes;
+this module writes the prepared documents in file order under the writer lock while
+the workers go on with the next files.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +40,8 @@ from scsearch.ingest.cache import Caches, options_key, sha256_file
 from scsearch.ingest.changes import ChangeCheck, matches, removed_keys, stamp_times
 from scsearch.ingest.discover import Discovery, Skipped, canonical_roots, valid_text
 from scsearch.ingest.document import index_document
-from scsearch.ingest.worker import ExtractorPool, ExtractOutcome
+from scsearch.ingest.worker import ExtractorPool, ExtractOutcome, PrepareJob
+from scsearch.language.lemmatize.simplemma_backend import SimplemmaLemmatizer
 from scsearch.language.tokenize import nfc
 from scsearch.models import ExtractedDocument
 
@@ -216,11 +222,13 @@ class Pipeline:
                 manifest.update(assign_groups(manifest))  # duplicate formats, written with the manifest
                 if writer.changed or self.full:
                     t0 = time.perf_counter()
-                    final = writer.commit(
-                        manifests.to_json(manifest),
-                        {"lemmatizer_reason": report.lemmatizer_reason, "sources": sorted(set(roots) | _sources(current))},
-                        keep=int(settings.get("keep_generations")),
-                    )
+                    with _no_gc():
+                        final = writer.commit(
+                            manifests.to_json(manifest),
+                            {"lemmatizer_reason": report.lemmatizer_reason,
+                             "sources": sorted(set(roots) | _sources(current))},
+                            keep=int(settings.get("keep_generations")),
+                        )
                     report.timings["index"] += time.perf_counter() - t0
                     report.generation = final.name
                 else:
@@ -248,8 +256,9 @@ class Pipeline:
         done: int,
         total: int,
     ) -> int:
-        # hash, check caches, and queue extraction (a sliding window keeps workers busy)
-        window = max(2, (pool.processes if pool else 1) * 2)
+        # hash, check caches, and queue the files: a sliding window of results, written in file order, keeps
+        # the workers busy past a slow file (each result holds one document and its records)
+        window = max(8, (pool.processes if pool else 1) * 8)
         queue: list[_Todo] = []
         for key, f, _sha, st in todo:
             if st.st_size > self.max_file_bytes:
@@ -273,46 +282,43 @@ class Pipeline:
                 continue
             queue.append((key, f, sha, st))
 
-        inflight: list[tuple[str, Path, str, os.stat_result, Any]] = []
+        # Extraction and the records of each document (metadata, lemmas) are prepared in the workers
+        # while this process writes the previous documents to the index, in the order of the files.
+        assert pool is not None or not queue
+        worker_lemmatizer = self.lemmatizer if type(self.lemmatizer) is SimplemmaLemmatizer else None
+        inflight: list[tuple[str, Path, str, os.stat_result, PrepareJob, AsyncResult[ExtractOutcome]]] = []
         pending = list(queue)
 
         def fill() -> None:
             while pending and len(inflight) < window:
                 key, f, sha, st = pending.pop(0)
-                cached = caches.extracted(sha, self.options_key)
-                handle = None if cached is not None or pool is None else pool.submit(str(f))
-                inflight.append((key, f, sha, st, cached if cached is not None else handle))
+                job = PrepareJob(key, sha, st, str(self.data_dir), self.options_key, worker_lemmatizer)
+                assert pool is not None
+                inflight.append((key, f, sha, st, job, pool.submit(str(f), job)))
 
         fill()
         while inflight:
-            key, f, sha, st, handle = inflight.pop(0)
-            if isinstance(handle, ExtractedDocument):
-                outcome = ExtractOutcome(str(f), handle)
-            else:
-                assert pool is not None
-                restarted_before = pool._pool
-                outcome = pool.result(str(f), handle)
-                if pool._pool is None and restarted_before is not None:
-                    # the pool was restarted: resubmit what was in flight
-                    inflight = [
-                        (k, ff, s, stt, h if isinstance(h, ExtractedDocument) else pool.submit(str(ff)))
-                        for k, ff, s, stt, h in inflight
-                    ]
-                if outcome.ok and outcome.doc is not None:
-                    caches.store_extracted(sha, self.options_key, outcome.doc)
+            key, f, sha, st, job, handle = inflight.pop(0)
+            assert pool is not None
+            restarted_before = pool._pool
+            outcome = pool.result(str(f), handle)
+            if pool._pool is None and restarted_before is not None:
+                # the pool was restarted: resubmit what was in flight
+                inflight = [(k, ff, s, stt, j, pool.submit(str(ff), j)) for k, ff, s, stt, j, _ in inflight]
             fill()
             report.timings["extract"] += outcome.seconds
             done += 1
             start = time.perf_counter()
-            if not outcome.ok or outcome.doc is None:
-                reason = outcome.error_reason + (f" ({outcome.error_detail})" if outcome.error_detail else "")
+            if not outcome.ok or outcome.doc is None or outcome.index_error:
+                reason = outcome.index_error or (
+                    outcome.error_reason + (f" ({outcome.error_detail})" if outcome.error_detail else ""))
                 self._fail(key, sha, reason, manifest, check.old, writer, report, done, total, outcome.seconds)
                 continue
             try:
                 assert writer is not None
                 units, entry = index_document(key, f, sha, st, outcome.doc, lemmatizer=self.lemmatizer,
                                               caches=caches, writer=writer, timings=report.timings,
-                                              deferred=self._deferred)
+                                              deferred=self._deferred, prepared=outcome.prepared)
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
                 reason = f"chyba při indexaci ({type(exc).__name__}: {exc})"[:300]
                 self._fail(key, sha, reason, manifest, check.old, writer, report, done, total, 0.0)
@@ -370,6 +376,19 @@ class Pipeline:
         old = old_manifest.get(key)
         if old and old.indexed and writer is not None:
             writer.delete_document(old.doc_id)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: the commit allocates millions of small, acyclic objects
+    (postings, the typo index of the lexicon), and each full collection would walk all of them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _unreadable(key: str, exc: OSError) -> FileResult:

@@ -3,6 +3,11 @@
 A hostile file (a decompression bomb, a PDF with cyclic objects, a page that
 makes a parser loop) can cost at most ``file_timeout`` seconds and the memory
 limit of one worker; the worker is then replaced and the run goes on.
+
+With a ``PrepareJob`` a worker also reads and fills the extraction cache and, given a
+lemmatiser it can run itself, prepares the document's records (metadata, lemmas:
+``document.prepare_document``), so that the main process only writes them to the index
+while the workers go on with the next files.
 """
 
 from __future__ import annotations
@@ -12,12 +17,16 @@ import os
 import resource
 import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.pool import AsyncResult, Pool
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from scsearch import errors
 from scsearch.models import ExtractedDocument
+
+if TYPE_CHECKING:
+    from scsearch.ingest.document import PreparedDocument
 
 WORKER_MEMORY_BYTES = 6 * 1024**3
 
@@ -30,6 +39,8 @@ class ExtractOutcome:
     error_reason: str = ""
     error_detail: str = ""
     seconds: float = 0.0
+    prepared: PreparedDocument | None = None  # with a PrepareJob whose lemmatiser is set
+    index_error: str = ""  # preparing the records failed (the extraction did not)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +65,45 @@ def _init_worker() -> None:
     except (ValueError, OSError):
         pass
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+@dataclass(frozen=True)
+class PrepareJob:
+    """What a worker needs besides the path: the document's key and content hash, the cache of the
+    data directory, and the lemmatiser to prepare its records with (None: the main process does)."""
+
+    key: str
+    sha: str
+    st: os.stat_result
+    data_dir: str
+    options_key: str
+    lemmatizer: Any = None
+
+
+def run_job(path: str, options: dict[str, Any], job: PrepareJob) -> ExtractOutcome:
+    """The extraction of ``path`` (from the cache or ``extract_one``, then cached) and, with a
+    lemmatiser in ``job``, its prepared records; never raises."""
+    from scsearch.ingest.cache import Caches
+    from scsearch.ingest.document import prepare_document
+
+    caches = Caches(Path(job.data_dir))
+    cached = caches.extracted(job.sha, job.options_key)
+    outcome = ExtractOutcome(path, cached) if cached is not None else extract_one(path, options)
+    if outcome.doc is None:
+        return outcome
+    if cached is None:
+        try:
+            caches.store_extracted(job.sha, job.options_key, outcome.doc)
+        except OSError:
+            pass  # a cache that cannot be written (disk full) costs a re-extraction next time, nothing more
+    if job.lemmatizer is None:
+        return outcome
+    try:
+        prepared = prepare_document(job.key, Path(path), job.sha, job.st, outcome.doc, lemmatizer=job.lemmatizer,
+                                    caches=caches, may_defer=True)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+        return replace(outcome, index_error=f"chyba při indexaci ({type(exc).__name__}: {exc})"[:300])
+    return replace(outcome, prepared=prepared)
 
 
 def extract_one(path: str, options: dict[str, Any]) -> ExtractOutcome:
@@ -101,8 +151,8 @@ class ExtractorPool:
             self._pool = self._ctx.Pool(self.processes, initializer=_init_worker, maxtasksperchild=200)
         return self._pool
 
-    def submit(self, path: str) -> AsyncResult[ExtractOutcome]:
-        return self._get().apply_async(extract_one, (path, dict(self.options)))
+    def submit(self, path: str, job: PrepareJob) -> AsyncResult[ExtractOutcome]:
+        return self._get().apply_async(run_job, (path, dict(self.options), job))
 
     def result(self, path: str, handle: AsyncResult[ExtractOutcome]) -> ExtractOutcome:
         try:

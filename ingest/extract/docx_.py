@@ -7,12 +7,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import Any
-
-import docx
-from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from typing import TYPE_CHECKING, Any
 
 from scsearch.models import ExtractedDocument, Page
 
@@ -25,8 +20,15 @@ from .zipguard import check_zip
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEADING_STYLES = ("heading", "nadpis", "title", "název")
 
+if TYPE_CHECKING:
+    from docx.table import Table
+
 
 def _block_lines(parent: Any, element: Any, heading: list[str]) -> list[str]:
+    from docx.oxml.ns import qn  # python-docx is imported when a DOCX is read, not by every worker
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     out: list[str] = []
     for child in element.iterchildren():
         if child.tag == qn("w:p"):
@@ -100,6 +102,8 @@ def _properties(document: Any) -> dict[str, str]:
 
 @register("docx", extensions=(".docx", ".docm", ".dotx"))
 def extract_docx(path: Path, opts: Options) -> ExtractedDocument:
+    import docx
+
     check_zip(path, opts.max_unzipped_mb)
     document = docx.Document(str(path))
     heading: list[str] = []

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-from bs4 import BeautifulSoup, Tag
+from typing import TYPE_CHECKING
 
 from scsearch.models import ExtractedDocument, Page
 
@@ -13,6 +12,9 @@ from .encoding import decode_czech
 from .registry import Options, register
 from .tables import table_lines
 from .textfix import clean_line
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe", "svg", "button")
 _BOILER = re.compile(r"(^|[-_ ])(nav|navbar|menu|breadcrumbs?|cookies?|footer|sidebar|skip-link|social|share)([-_ ]|$)", re.I)
@@ -37,6 +39,8 @@ def _main(soup: BeautifulSoup) -> Tag:
 
 @register("html", extensions=(".html", ".htm", ".xhtml"))
 def extract_html(path: Path, opts: Options) -> ExtractedDocument:
+    from bs4 import BeautifulSoup, Tag  # imported when an HTML file is read, not by every extraction worker
+
     data = path.read_bytes()
     m = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", data[:4096], re.I)
     if m:

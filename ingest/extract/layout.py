@@ -6,6 +6,7 @@ vertical strips that no word crosses over a run of consecutive lines, with text 
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,10 +41,11 @@ class Line:
     x1: float = field(init=False)
 
     def __post_init__(self) -> None:
-        self.top = min(w.top for w in self.words)
-        self.bottom = max(w.bottom for w in self.words)
-        self.x0 = min(w.x0 for w in self.words)
-        self.x1 = max(w.x1 for w in self.words)
+        words = self.words
+        self.top = min([w.top for w in words])
+        self.bottom = max([w.bottom for w in words])
+        self.x0 = min([w.x0 for w in words])
+        self.x1 = max([w.x1 for w in words])
 
 
 def dominant_direction(chars: list[dict[str, Any]]) -> str:
@@ -74,16 +76,16 @@ def to_upright(raw: dict[str, Any], direction: str, width: float, height: float)
 def group_lines(words: list[Word]) -> list[Line]:
     """Cluster words into physical lines (vertical overlap), each sorted left to right."""
     lines: list[list[Word]] = []
+    top = bottom = 0.0  # extent of the current line
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
         if lines:
-            cur = lines[-1]
-            top = min(x.top for x in cur)
-            bottom = max(x.bottom for x in cur)
             overlap = min(bottom, w.bottom) - max(top, w.top)
             if overlap >= 0.5 * min(bottom - top, w.bottom - w.top, 1e9) and overlap > 0:
-                cur.append(w)
+                lines[-1].append(w)
+                top, bottom = min(top, w.top), max(bottom, w.bottom)
                 continue
         lines.append([w])
+        top, bottom = w.top, w.bottom
     return [Line(sorted(ws, key=lambda w: w.x0)) for ws in lines]
 
 
@@ -153,13 +155,29 @@ def _split(lines: list[Line], gutter: tuple[float, float]) -> tuple[list[Line], 
     return left, right
 
 
-def _looks_like_columns(left: list[Line], right: list[Line], span: float) -> bool:
-    if len(left) < 3 or len(right) < 3:
+def _looks_like_columns(lines: list[Line], gutter: tuple[float, float], span: float) -> bool:
+    """Whether ``_split(lines, gutter)`` gives two columns: at least 3 lines on each side, each side
+    at least a fifth of ``span`` wide with 3+ words a line (computed without building the split lines)."""
+    mid = (gutter[0] + gutter[1]) / 2
+    sides = [[0, 0, math.inf, -math.inf], [0, 0, math.inf, -math.inf]]  # lines, words, x0, x1 of each side
+    for ln in lines:
+        on_left = on_right = False
+        for w in ln.words:
+            if w.x1 <= mid:
+                side, on_left = sides[0], True
+            else:
+                side, on_right = sides[1], True
+            side[1] += 1
+            if w.x0 < side[2]:
+                side[2] = w.x0
+            if w.x1 > side[3]:
+                side[3] = w.x1
+        sides[0][0] += on_left
+        sides[1][0] += on_right
+    if sides[0][0] < 3 or sides[1][0] < 3:
         return False
-    for side in (left, right):
-        width = max(ln.x1 for ln in side) - min(ln.x0 for ln in side)
-        words_per_line = sum(len(ln.words) for ln in side) / len(side)
-        if width < 0.2 * span or words_per_line < 3:
+    for count, words, x0, x1 in sides:
+        if x1 - x0 < 0.2 * span or words / count < 3:
             return False
     return True
 
@@ -172,6 +190,13 @@ def reading_order(lines: list[Line], min_gap: float, depth: int = 0) -> list[Lin
     lo = min(ln.x0 for ln in text_lines)
     hi = max(ln.x1 for ln in text_lines)
     span = hi - lo
+    frees: dict[int, list[tuple[float, float]]] = {}  # free intervals of each line, computed once
+
+    def free_of(k: int) -> list[tuple[float, float]]:
+        if k not in frees:
+            frees[k] = _free_intervals(lines[k], lo, hi)
+        return frees[k]
+
     out: list[Line] = []
     i = 0
     while i < len(lines):
@@ -179,21 +204,19 @@ def reading_order(lines: list[Line], min_gap: float, depth: int = 0) -> list[Lin
             out.append(lines[i])
             i += 1
             continue
-        free = [iv for iv in _free_intervals(lines[i], lo, hi) if iv[1] - iv[0] >= min_gap]
+        free = [iv for iv in free_of(i) if iv[1] - iv[0] >= min_gap]
         j = i + 1
         best: tuple[int, tuple[float, float]] | None = None
         while j < len(lines) and not lines[j].is_table:
-            nxt = _intersect(free, _free_intervals(lines[j], lo, hi), min_gap)
+            nxt = _intersect(free, free_of(j), min_gap)
             if not nxt:
                 break
             free = nxt
             j += 1
             for gutter in free:
-                if gutter[0] > lo and gutter[1] < hi:
-                    left, right = _split(lines[i:j], gutter)
-                    if _looks_like_columns(left, right, span):
-                        best = (j, gutter)
-                        break
+                if gutter[0] > lo and gutter[1] < hi and _looks_like_columns(lines[i:j], gutter, span):
+                    best = (j, gutter)
+                    break
         if best is None:
             out.append(lines[i])
             i += 1
@@ -201,9 +224,10 @@ def reading_order(lines: list[Line], min_gap: float, depth: int = 0) -> list[Lin
         # extend the block as far as the chosen gutter stays free
         end, gutter = best
         while end < len(lines) and not lines[end].is_table:
-            if not _intersect([gutter], _free_intervals(lines[end], lo, hi), min_gap):
+            narrowed = _intersect([gutter], free_of(end), min_gap)
+            if not narrowed:
                 break
-            gutter = _intersect([gutter], _free_intervals(lines[end], lo, hi), min_gap)[0]
+            gutter = narrowed[0]
             end += 1
         left, right = _split(lines[i:end], gutter)
         out.extend(reading_order(left, min_gap, depth + 1))

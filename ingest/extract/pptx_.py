@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE
-
 from scsearch.errors import TooLarge
 from scsearch.models import UNIT_SLIDE, ExtractedDocument, Page
 
@@ -30,6 +27,8 @@ def frame_lines(frame: Any) -> list[str]:
 
 def shape_lines(shapes: Any, skip: Any = None) -> list[str]:
     """Text of ``shapes`` in reading order (top to bottom, left to right), groups recursively."""
+    from pptx.enum.shapes import MSO_SHAPE_TYPE  # python-pptx is imported when a PPTX is read
+
     out: list[str] = []
     for shape in sorted(shapes, key=_pos):
         if skip is not None and shape.shape_id == skip.shape_id:
@@ -50,6 +49,8 @@ def shape_lines(shapes: Any, skip: Any = None) -> list[str]:
 
 @register("pptx", extensions=(".pptx", ".pptm", ".ppsx"))
 def extract_pptx(path: Path, opts: Options) -> ExtractedDocument:
+    from pptx import Presentation
+
     check_zip(path, opts.max_unzipped_mb)
     prs = Presentation(str(path))
     if len(prs.slides) > opts.max_pages:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
-
 from scsearch.errors import TooLarge
 from scsearch.models import ExtractedDocument, Page
 
@@ -17,6 +15,8 @@ from .zipguard import check_zip
 
 @register("xlsx", extensions=(".xlsx", ".xlsm"))
 def extract_xlsx(path: Path, opts: Options) -> ExtractedDocument:
+    import openpyxl  # imported when an XLSX is read, not by every extraction worker
+
     check_zip(path, opts.max_unzipped_mb)
     wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
     try:

@@ -85,7 +85,20 @@ def _fold_char(c: str) -> str:
 
 def fold_same_length(text: str) -> str:
     """``fold`` that keeps every offset: one output character per input character."""
-    return "".join(map(_fold_char, text))
+    return text.translate(_SAME_LENGTH)
+
+
+class _SameLengthFold(dict[int, str]):
+    """``str.translate`` table of ``_fold_char``, filled on demand (at most 65,536 characters kept)."""
+
+    def __missing__(self, code: int) -> str:
+        out = _fold_char(chr(code))
+        if len(self) < 65_536:
+            self[code] = out
+        return out
+
+
+_SAME_LENGTH = _SameLengthFold()
 
 
 def _abbrev_regex(abbrev: str) -> str:

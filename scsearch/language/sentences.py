@@ -23,6 +23,7 @@ ABBREVIATIONS = frozenset(
 )
 _END_RE = re.compile(r"[.!?…]")
 _PUNCT_RE = re.compile(r"[^\w\s]")
+_PARAGRAPH_RE = re.compile(r"\n\s*\n")
 
 
 
@@ -37,23 +38,29 @@ def split_sentences(text: str) -> list[list[tuple[int, int, str, bool]]]:
     words = tokenize(text)
     out: list[list[tuple[int, int, str, bool]]] = []
     cur: list[tuple[int, int, str, bool]] = []
+    cur_words = 0  # words (not punctuation) in ``cur``
     prev_end = 0
     prev_word = ""
     for start, end, tok in words:
         gap = text[prev_end:start]
-        if cur and _is_boundary(gap, prev_word, tok):
+        if gap == " ":  # the common case: no punctuation, no boundary
+            pass
+        elif cur and _is_boundary(gap, prev_word, tok):
             cut = _END_RE.search(gap)
             assert cut is not None or "\n" in gap
             split_at = cut.end() if cut else len(gap)
             cur.extend(_punct(gap[:split_at], prev_end))
             out.append(cur)
             cur = list(_punct(gap[split_at:], prev_end + split_at))
+            cur_words = 0
         else:
             cur.extend(_punct(gap, prev_end))
-        if sum(1 for t in cur if t[3]) >= MAX_SENT:
+        if cur_words >= MAX_SENT:
             out.append(cur)
             cur = []
+            cur_words = 0
         cur.append((start, end, tok, True))
+        cur_words += 1
         prev_end, prev_word = end, tok
     if cur:
         cur.extend(_punct(text[prev_end:], prev_end))
@@ -62,7 +69,7 @@ def split_sentences(text: str) -> list[list[tuple[int, int, str, bool]]]:
 
 
 def _is_boundary(gap: str, prev_word: str, next_word: str) -> bool:
-    if re.search(r"\n\s*\n", gap):
+    if "\n" in gap and _PARAGRAPH_RE.search(gap):
         return True  # paragraph break
     if not _END_RE.search(gap):
         return False
