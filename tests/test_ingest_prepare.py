@@ -8,16 +8,17 @@ tests/data.
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from whoosh import index as windex
 
 from scsearch.index import manifest as manifests
 from scsearch.index import store
 from scsearch.index.lexicon import Lexicon
+from scsearch.index.readers import open_engine
 from scsearch.ingest import document
 from scsearch.ingest.cache import Caches, options_key, sha256_file
 from scsearch.ingest.pipeline import IngestReport, Pipeline
@@ -60,9 +61,9 @@ def _snapshot(data: Path) -> tuple[list[dict[str, Any]], dict[str, Any], dict[st
     """Every stored record, the manifest (without the run's times) and the lexicon of the generation."""
     gen = store.current_generation(data)
     assert gen is not None
-    ix = windex.open_dir(str(gen))
-    with ix.searcher() as s:
-        records = sorted((dict(r) for r in s.all_stored_fields()), key=lambda r: r["record_id"])
+    reader, _scorer = open_engine(gen)  # whichever engine wrote it (SCSEARCH_ENGINE)
+    records = sorted((json.loads(json.dumps(f, default=list)) for _d, f in reader.iter_docs()),
+                     key=lambda r: r["record_id"])
     entries = {k: {f: v for f, v in e.to_json().items() if f not in RUN_TIMES} for k, e in manifests.read(gen).items()}
     lexicon = {form: dict(lemmas) for form, lemmas in Lexicon.load(gen).forms.items()}
     return records, entries, lexicon
