@@ -26,6 +26,7 @@ def main() -> int:
         ["retrieval_eval.py", "--all"],
         ["query_bench.py", "--pages", "10000", "20000"] + ([] if quick else ["100000"]),
         ["search_path_bench.py", "--pages", "5000"],
+        ["engine_bench.py", "--pages", "20000"] + ([] if quick else ["100000"]),
         ["load_bench.py"] + (["--searches", "20"] if quick else ["--searches", "200", "--reindexes", "2"]),
         ["server_bench.py"] + (["--duration", "3"] if quick else ["--pages", "20000", "--duration", "20"]),
     ]
