@@ -4,12 +4,12 @@ Scores are BM25F (whoosh's formula, computed vectorised by ``index.fastscore``; 
 engine, ``index.tantivy_score``, tantivy's BM25 on whoosh's idf) over the folded lemmas of the text
 (``lemma``), of the title and unit heading (``head``, x HEAD_BOOST), the exact lowercase surface
 forms (``form``, a bonus x FORM_BOOST so the exact wording ranks first) and light stems (``stem``,
-x STEM_BOOST). The top hits are then re-ranked: words standing together and the exact wording multiply the score, further pages of one document
-count a little less. Running headers/footers are removed at extraction and never indexed.
-See docs/search.md. The parts: ``index.plan`` (query plan), ``index.columns`` (filters and
-facets), ``index.evaluate`` (query trees over an engine's postings), ``index.ranking`` (top hits,
-bonuses, snippets), ``index.generation`` (opening a generation with its engine: ``index.readers``),
-``index.types`` (the JSON shape).
+x STEM_BOOST). The top hits are then re-ranked: words standing together and the exact wording
+multiply the score, further pages of one document count a little less. Running headers/footers are
+removed at extraction and never indexed. See docs/search.md. The parts: ``index.plan`` (query
+plan), ``index.columns`` (filters and facets), ``index.evaluate`` (query trees over an engine's
+postings), ``index.ranking`` (top hits, bonuses, snippets), ``index.generation`` (opening a
+generation with its engine: ``index.readers``), ``index.types`` (the JSON shape).
 """
 
 from __future__ import annotations
