@@ -18,7 +18,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import dir_size, machine, summary_ms  # noqa: E402
 from bench.query_bench import QUERIES  # noqa: E402
+from bench.search_path_bench import cli_process  # noqa: E402
 
 ENGINES = ("whoosh", "tantivy")
 
@@ -80,16 +80,6 @@ def _child(code: str, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _cli_rss(data: Path, query: str) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of one ``scsearch search --json`` process."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "scsearch.cli", "--data-dir", str(data), "search", query, "--json"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir())
-    _, _, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - t, int(usage.ru_maxrss)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, nargs="+", default=[20000])
@@ -108,7 +98,8 @@ def main() -> None:
                 if not (target / "index").exists():
                     build = _child(_BUILD, str(work / "corpus"), str(target), str(pages), engine)["build"]
                 res = _child(_MEASURE, str(target), str(args.repeat))
-                cli = [_cli_rss(target, q) for q in ("dotace", "financování projektů Smart Cities", '"pracovní skupina"')]
+                cli = [cli_process(ROOT, target, q)
+                       for q in ("dotace", "financování projektů Smart Cities", '"pracovní skupina"')]
                 rows[engine] = {"build": build, "size": dir_size(target / "index"), "cli": cli, **res}
             _print(pages, rows)
 

@@ -47,7 +47,7 @@ print(json.dumps({"open_first": first, "open_again": again, "warm": times}))
 """
 
 
-def _cli(repo: Path, data: Path, query: str) -> tuple[float, int, float]:
+def cli_process(repo: Path, data: Path, query: str) -> tuple[float, int, float]:
     """Wall time, peak RSS (KiB) and CPU time (user + system) of one ``scsearch search --json`` process."""
     env = dict(os.environ, PYTHONPATH=str(repo))
     t = time.perf_counter()
@@ -71,7 +71,7 @@ def main() -> None:
         out = subprocess.run([sys.executable, "-c", _CHILD, str(repo), str(data), str(args.pages), str(args.repeat),
                               json.dumps(QUERIES)], env=env, capture_output=True, text=True, check=True)
         res = json.loads(out.stdout.strip().splitlines()[-1])
-        cli = [_cli(repo, data / "syn", q) for _ in range(max(1, args.repeat // 2)) for q in QUERIES]
+        cli = [cli_process(repo, data / "syn", q) for _ in range(max(1, args.repeat // 2)) for q in QUERIES]
     warm = summary_ms(res["warm"])
     fresh = summary_ms([c[0] for c in cli])
     cpu = summary_ms([c[2] for c in cli])

@@ -8,7 +8,6 @@ means a full rebuild, which is how ``scsearch reindex --full --engine tantivy`` 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from scsearch import settings
@@ -42,7 +41,7 @@ def requested_engine(override: str | None = None) -> str | None:
     """The engine asked for by an option or by the environment, or None when nobody asked."""
     if override:
         return valid_engine(override)
-    if os.environ.get(settings.setting("engine").env):
+    if settings.is_set("engine"):
         return valid_engine(str(settings.get("engine")))
     return None
 

@@ -46,9 +46,11 @@ class TantivyScorer(Scorer):
     """Evaluates query plans over a tantivy generation."""
 
     def __init__(self, reader: TantivyReader) -> None:
+        import tantivy
+
         super().__init__(reader.n, reader.alive)
         self._r = reader
-        self._tv = reader._tantivy
+        self._tv = tantivy
         self._schema = reader.schema
         self._searcher = reader.searcher
 
@@ -113,9 +115,7 @@ class TantivyScorer(Scorer):
             for steps in gaps:
                 offsets = [0, *itertools.accumulate(steps)]
                 queries.append(self._tv.Query.phrase_query(self._schema, field, list(zip(offsets, combo, strict=True))))
-        if len(queries) == 1:
-            return queries[0]
-        return self._tv.Query.boolean_query([(self._tv.Occur.Should, q) for q in queries])
+        return self._any(queries)
 
     def _sloppy(self, field: str, slots: Sequence[Sequence[str]], slop: int) -> Any | None:
         """Any combination of the slots' words as one sloppy phrase: tantivy accepts the words ``slop``
@@ -126,9 +126,16 @@ class TantivyScorer(Scorer):
         words = list(itertools.islice(itertools.product(*slots), MAX_COMBINATIONS + 1))
         if len(words) > MAX_COMBINATIONS:
             return None
-        queries = [self._tv.Query.phrase_query(self._schema, field, list(combo), slop=slop) for combo in words]
+        return self._any([self._tv.Query.phrase_query(self._schema, field, list(combo), slop=slop) for combo in words])
+
+    def _any(self, queries: list[Any]) -> Any:
+        """A query matching what any of ``queries`` matches."""
         return queries[0] if len(queries) == 1 else \
             self._tv.Query.boolean_query([(self._tv.Occur.Should, q) for q in queries])
+
+    def _bound(self, field: str, slots: Sequence[Sequence[str]]) -> int:
+        """At most how many records a phrase over ``slots`` can match: those of its rarest slot."""
+        return min(sum(int(self._searcher.doc_freq(field, w)) for w in slot) for slot in slots)
 
     def _matching(self, query: Any, limit: int) -> np.ndarray:
         """Record numbers of every match of ``query`` (at most ``limit``)."""
@@ -145,7 +152,7 @@ class TantivyScorer(Scorer):
         docs = [int(d) for d in docnums]
         if not docs:
             return np.zeros(0, dtype=np.int64)
-        bound = min(sum(int(self._searcher.doc_freq(field, w)) for w in slot) for slot in slots)
+        bound = self._bound(field, slots)
         if bound <= UNRESTRICTED_BELOW:
             found = self._matching(query, bound)
             return found[np.isin(found, np.asarray(docs, dtype=np.int64))]
@@ -165,8 +172,7 @@ class TantivyScorer(Scorer):
             masks = [self._eval(Q.Or([Q.Term(f, bt.decode("utf-8")) for f, bt in slot if bt is not None]))[0]
                      for slot in slots]
             return np.logical_and.reduce(masks)
-        limit = min(sum(len(self.postings(field, bt)[0]) for _f, bt in slot if bt is not None) for slot in slots)
-        mask[self._matching(query, limit)] = True
+        mask[self._matching(query, self._bound(field, words))] = True
         return mask
 
     # ------------------------------------------------------------ positional tests of the re-ranking
@@ -174,8 +180,7 @@ class TantivyScorer(Scorer):
         if not docnums or not slots or not all(slots):
             return set()
         if len(slots) == 1:
-            query = self._tv.Query.boolean_query(
-                [(self._tv.Occur.Should, self._tv.Query.term_query(self._schema, field, w)) for w in slots[0]])
+            query = self._any([self._tv.Query.term_query(self._schema, field, w) for w in slots[0]])
         elif len(slots) == 2 or not slop:  # exact: one explicit phrase per allowed gap
             query = self._phrases(field, slots, slop + 1)
         else:  # three or more words within a few of each other: one sloppy phrase (may accept a swapped pair)
@@ -195,6 +200,5 @@ class TantivyScorer(Scorer):
             if forward is None or backward is None or not a or not b:
                 out.append(np.zeros(0, dtype=np.int64))
                 continue
-            either = self._tv.Query.boolean_query([(self._tv.Occur.Should, forward), (self._tv.Occur.Should, backward)])
-            out.append(np.unique(self._within(either, docs, field, [a, b])))
+            out.append(np.unique(self._within(self._any([forward, backward]), docs, field, [a, b])))
         return out

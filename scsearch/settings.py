@@ -66,9 +66,9 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def setting(name: str) -> Setting:
-    """The row of the table for ``name``."""
-    return _BY_NAME[name]
+def is_set(name: str) -> bool:
+    """Whether the environment gives ``name`` a value (else ``get`` falls back to the default)."""
+    return bool(os.environ.get(_BY_NAME[name].env))
 
 
 def get(name: str, override: Any = None) -> Any:

@@ -10,17 +10,19 @@ import pytest
 IndexOf = Callable[[Path], Path]  # conftest's ``index_of``: folder of documents -> DATA_DIR
 
 
-def ingest_folder(docs: Path, data: Path, *, workers: int | None = None) -> Path:
+def ingest_folder(docs: Path, data: Path, *, workers: int | None = None, engine: str | None = None) -> Path:
     """Ingest every document under ``docs`` into the data directory ``data`` and return ``data``.
 
     simplemma gives the same answers on every machine; the variable is set too for any process the
-    pipeline starts. Any file that fails to index fails the test that asked for the index."""
+    pipeline starts. Any file that fails to index fails the test that asked for the index. ``engine``:
+    whoosh or tantivy (None: as ``SCSEARCH_ENGINE`` says)."""
     from scsearch.ingest.pipeline import Pipeline
     from scsearch.language.lemmatize import get_lemmatizer
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SCSEARCH_LEMMATIZER", "simplemma")
-        report = Pipeline(data, lemmatizer=get_lemmatizer("simplemma"), workers=workers).run([str(docs)])
+        report = Pipeline(data, lemmatizer=get_lemmatizer("simplemma"), workers=workers,
+                          engine=engine).run([str(docs)])
     failed = [(r.path, r.reason) for r in report.failed]
     assert not failed, f"{docs}: files failed to index: {failed}"
     return data
