@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 ARRAYS_DIR = "arrays"
-VERSION = 1
+VERSION = 2  # 2: the ministry column one row per ministry
 
 
 def array_dir(gen: Path) -> Path:
@@ -54,7 +54,9 @@ def _load(folder: Path, n: int) -> dict[str, Any] | None:
             return None
         out: dict[str, Any] = dict(info.get("values") or {})
         for key in info.get("arrays") or []:
-            out[key] = np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False)
+            # a plain ndarray view of the mapping: np.memmap's own indexing and ufunc wrapping cost
+            # microseconds per call, and a search indexes these arrays hundreds of times
+            out[key] = np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
         return out
     except (OSError, ValueError, KeyError):
         return None
@@ -72,11 +74,28 @@ def _save(folder: Path, bundle: dict[str, Any], n: int) -> None:
     (tmp / "bundle.json").write_text(json.dumps({"version": VERSION, "n": n, "arrays": arrays, "values": values},
                                                 ensure_ascii=False), encoding="utf-8")
     try:
-        os.replace(tmp, folder)  # atomic; fails when another process won the race: keep its copy
+        os.replace(tmp, folder)  # atomic; fails when the folder exists (another process won the race)
     except OSError:
+        if _load(folder, n) is None and folder.exists():  # a stale copy (older VERSION): move it aside
+            stale = folder.with_name(f"{folder.name}.{os.getpid()}.stale")
+            with contextlib.suppress(OSError):
+                os.replace(folder, stale)  # processes that mapped its files keep them until they close
+                shutil.rmtree(stale, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                os.replace(tmp, folder)
         shutil.rmtree(tmp, ignore_errors=True)
         if not (folder / "bundle.json").exists():
             raise
+
+
+def is_mapped(arr: np.ndarray) -> bool:
+    """Whether ``arr`` is (a view of) a memory-mapped file rather than process memory."""
+    base: object = arr
+    while isinstance(base, np.ndarray):
+        if isinstance(base, np.memmap):
+            return True
+        base = base.base
+    return base is not None and type(base).__name__ == "mmap"
 
 
 def touch(arrays: list[np.ndarray]) -> None:

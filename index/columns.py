@@ -37,7 +37,7 @@ class Columns:
     meeting: np.ndarray
     meeting_names: list[str]
     doc_id: np.ndarray  # int32 codes (distinct documents)
-    ministry: np.ndarray  # bool [n, len(ministry_names)]
+    ministry: np.ndarray  # bool [len(ministry_names), n]: one row per ministry (fast masks and counts)
     ministry_names: list[str]
     deadline: np.ndarray  # int32 yyyymmdd of a decision's deadline, 0 none
     doc_id_names: list[str] = field(default_factory=list)  # doc_id code -> doc_id
@@ -89,10 +89,10 @@ def _read_columns(reader: Any, n: int) -> dict[str, Any]:
     # a presentation's meeting number is stored on its records at index time (ingest.meeting_calendar)
     ministry_names = sorted({m for ms in mins for m in ms})
     col = {m: i for i, m in enumerate(ministry_names)}
-    ministry = np.zeros((n, len(ministry_names)), dtype=bool)
+    ministry = np.zeros((len(ministry_names), n), dtype=bool)
     for docnum, ms in enumerate(mins):
         for m in ms:
-            ministry[docnum, col[m]] = True
+            ministry[col[m], docnum] = True
     doc_type, doc_type_names = _codes(types)
     year, year_names = _codes(years)
     meeting, meeting_names = _codes(meetings)
@@ -141,7 +141,7 @@ def filter_mask(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], req: Se
             mask &= np.isin(column, wanted)
     if key[0]:
         idx = [i for i, name in enumerate(cols.ministry_names) if name in key[0]]
-        mask &= cols.ministry[:, idx].any(axis=1) if idx else False
+        mask &= np.logical_or.reduce(cols.ministry[idx], axis=0) if idx else False
     if lo:
         mask &= cols.date >= lo
     if hi:
@@ -162,17 +162,22 @@ def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matche
                  pq: ParsedQuery) -> dict[str, dict[str, int]]:
     """Counts per facet value over the matched records, every filter applied but the facet's own."""
     out: dict[str, dict[str, int]] = {}
+    selected: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # per distinct filter mask: (mask, record numbers)
     for name, column, names in (
         ("ministry", None, cols.ministry_names),
         ("doc_type", cols.doc_type, cols.doc_type_names),
         ("year", cols.year, cols.year_names),
         ("meeting", cols.meeting, cols.meeting_names),
     ):
-        sel = matched & filter_mask(cols, cache, req, pq, skip=name)
+        allowed = filter_mask(cols, cache, req, pq, skip=name)  # the same cached array when no filter differs
+        if id(allowed) not in selected:
+            sel = matched & allowed
+            selected[id(allowed)] = (sel, np.flatnonzero(sel))  # integer indexes: far cheaper than a bool mask
+        sel, idx = selected[id(allowed)]
         if column is None:
-            counts = cols.ministry[sel].sum(axis=0) if cols.ministry.shape[1] else np.zeros(0, dtype=np.int64)
+            counts = np.array([np.count_nonzero(row & sel) for row in cols.ministry], dtype=np.int64)
         else:
-            counts = np.bincount(column[sel], minlength=len(names))
+            counts = np.bincount(column[idx], minlength=len(names))
         pairs = [(names[i], int(c)) for i, c in enumerate(counts) if c and names[i]]
         out[name] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
     return out

@@ -55,66 +55,89 @@ class Concept:
 
 
 def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np.ndarray) -> np.ndarray:
-    """float32[n] scores of the pages in ``mask`` (``full``: the pages with every concept)."""
+    """float32[n] scores of the pages in ``mask`` (``full``: the pages with every concept).
+
+    Computed over the matched pages only (``idx``): the per-page arithmetic costs what the matches
+    cost, not what the index holds."""
     n = fast.n
-    total = np.zeros(n, dtype=np.float64)
-    covered = np.zeros(n, dtype=np.float64)
-    graded = np.zeros(n, dtype=np.float64)  # coverage with each concept's BM25 saturated (pages without all)
+    idx = np.flatnonzero(mask)
+    out = np.zeros(n, dtype=np.float32)
+    if not idx.size:
+        return out
+    k = idx.size
+    total = np.zeros(k, dtype=np.float64)
+    covered = np.zeros(k, dtype=np.float64)
+    graded = np.zeros(k, dtype=np.float64)  # coverage with each concept's BM25 saturated (pages without all)
     weight_sum = 0.0
-    own_all = mask.copy()  # pages holding every concept through its own words (not only related ones)
+    own_all = np.ones(k, dtype=bool)  # pages holding every concept through its own words (not only related ones)
     alive = max(1, int(np.count_nonzero(fast.alive)))
     for c in concepts:
-        own_mask, own_scores = fast.evaluate(c.own)
+        own_mask, every = fast.evaluate(c.own)  # every: the concept's best score on each page of the index
+        rel_m = None
         if c.related is not None:
             rel_mask, rel_scores = fast.evaluate(c.related)
+            rel_m = rel_mask[idx]
+            anywhere = own_mask | rel_mask
+            every = np.maximum(every, rel_scores)
         else:
-            rel_mask, rel_scores = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.float32)
-        own_all &= own_mask
-        df = int(np.count_nonzero(own_mask | rel_mask))
+            anywhere = own_mask
+        df = int(np.count_nonzero(anywhere))
+        own_m = own_mask[idx]
+        best = every[idx].astype(np.float64)
+        own_all &= own_m
         idf = math.log(1.0 + (alive - df + 0.5) / (df + 0.5)) ** IDF_POWER
         weight = NUMBER_WEIGHT if c.numeric else 1.0
-        best = np.maximum(own_scores.astype(np.float64), rel_scores)
         total += weight * best
-        share = weight * idf * np.where(own_mask, 1.0, np.where(rel_mask, c.related_credit, 0.0))
+        held = own_m.astype(np.float64)
+        if rel_m is not None and c.related_credit:
+            held[rel_m & ~own_m] = c.related_credit
+        share = (weight * idf) * held
         covered += share
-        positive = best[best > 0]
-        half = float(np.median(positive)) if positive.size else 1.0
+        half = fast.statistic(("median", c.own, c.related), lambda every=every: _median_positive(every))
         graded += share * (0.5 + 0.5 * best / (best + half))
         weight_sum += weight * idf
-    coverage = covered / weight_sum if weight_sum > 0 else np.ones(n)
-    full = full & mask
+    coverage = covered / weight_sum if weight_sum > 0 else np.ones(k)
+    in_full = full[idx]
     # pages with every concept: BM25F x coverage (< 1 when a concept is there only as a related word);
     # the others: by the (rarity-weighted) concepts they hold, BM25F only grading each concept
-    scores = np.where(full, total * coverage**COORD_POWER, graded / max(weight_sum, 1e-9))
-    scores = np.where(mask, scores, 0.0)
-    scores *= _proximity(fast, concepts, mask, scores)
-    scores = _lift(scores, full, mask & ~full)
-    scores = _lift(scores, full & own_all, full & ~own_all)
-    return scores.astype(np.float32)
+    scores = np.where(in_full, total * coverage**COORD_POWER, graded / max(weight_sum, 1e-9))
+    scores *= _proximity(fast, concepts, idx, scores)
+    scores = _lift(scores, in_full, ~in_full)
+    scores = _lift(scores, in_full & own_all, in_full & ~own_all)
+    out[idx] = scores
+    return out
+
+
+def _median_positive(scores: np.ndarray) -> float:
+    """The median of a concept's scores on the pages that hold it, over the whole index (filters and
+    the other words of the query do not move it); 1.0 when no page holds it."""
+    positive = scores[scores > 0].astype(np.float64)
+    return float(np.median(positive)) if positive.size else 1.0
 
 
 def _lift(scores: np.ndarray, top: np.ndarray, below: np.ndarray) -> np.ndarray:
     """Scores with every ``top`` page above every ``below`` page, also after the bounded re-rank factors."""
     if not top.any() or not below.any():
         return scores
-    return np.where(top, scores + FULL_TIER * float(scores[below].max()) + 1.0, scores)
+    return np.where(top, scores + FULL_TIER * float(np.max(scores, where=below, initial=-np.inf)) + 1.0, scores)
 
 
-def _proximity(fast: Scorer, concepts: list[Concept], mask: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """float64[n] multiplier: 1 + PROXIMITY_WEIGHT x the share of neighbouring concept pairs (in query
-    order) that stand within PROXIMITY_WINDOW words of each other on the page (best pages only)."""
-    factor = np.ones(fast.n, dtype=np.float64)
+def _proximity(fast: Scorer, concepts: list[Concept], idx: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """float64 multiplier per page of ``idx`` (``scores`` aligned with it): 1 + PROXIMITY_WEIGHT x the
+    share of neighbouring concept pairs (in query order) that stand within PROXIMITY_WINDOW words of
+    each other on the page (best pages only)."""
+    factor = np.ones(idx.size, dtype=np.float64)
     keyed = [c for c in concepts if c.lemmas]
     if len(keyed) < 2:
         return factor
-    cand = np.flatnonzero(mask)
-    if cand.size > PROXIMITY_DEPTH:
-        cand = cand[np.argpartition(-scores[cand], PROXIMITY_DEPTH - 1)[:PROXIMITY_DEPTH]]
-    if not cand.size:
-        return factor
-    near = np.zeros(fast.n, dtype=np.float64)
+    pick = np.arange(idx.size)
+    if pick.size > PROXIMITY_DEPTH:
+        pick = np.argpartition(-scores, PROXIMITY_DEPTH - 1)[:PROXIMITY_DEPTH]
+    pick.sort()  # ascending record numbers, as before
+    cand = idx[pick]
+    near = np.zeros(idx.size, dtype=np.float64)
     pairs = fast.near_pairs("lemma", [c.lemmas for c in keyed], cand, PROXIMITY_WINDOW)
     for docs in pairs:
-        near[docs] += 1.0
+        near[np.searchsorted(idx, docs)] += 1.0
     factor += PROXIMITY_WEIGHT * near / max(1, len(pairs))
     return factor

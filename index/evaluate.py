@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from whoosh.query.terms import MultiTerm
 
 MAX_CACHED_TERMS = 50_000
 MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of record numbers + scores
+MAX_CACHED_STATS = 10_000
 
 Postings = tuple[np.ndarray, np.ndarray]  # (record numbers int32, term scores float32), ascending
 Slots = list[list[tuple[str, bytes | None]]]  # a phrase: per position, the (field, term) it may hold
@@ -44,6 +46,19 @@ class Scorer:
         self._cached_postings = 0
         self._empty_ids = np.zeros(0, dtype=np.int32)
         self._empty_scores = np.zeros(0, dtype=np.float32)
+        self._local = threading.local()  # .memo: the subtrees evaluated by the search running in this thread
+        self._stats: dict[Any, float] = {}  # per-generation statistics of queries (``statistic``)
+
+    @contextmanager
+    def one_search(self) -> Iterator[None]:
+        """Within the block (one search in this thread), a phrase or a compound query asked for again
+        (the query decides the matches, the ranking scores each concept) is evaluated once; the arrays
+        handed out are then shared, hence read-only."""
+        self._local.memo = {}
+        try:
+            yield
+        finally:
+            self._local.memo = None
 
     # ------------------------------------------------------------ per-generation arrays
     @property
@@ -106,6 +121,17 @@ class Scorer:
         """Whether phrases can be matched in ``field``."""
         raise NotImplementedError
 
+    def statistic(self, key: Any, compute: Callable[[], float]) -> float:
+        """A number that depends only on the generation and ``key`` (e.g. the median score of a concept
+        over the index), computed once and kept (at most MAX_CACHED_STATS)."""
+        found = self._stats.get(key)
+        if found is None:
+            found = compute()
+            if len(self._stats) >= MAX_CACHED_STATS:
+                self._stats.clear()
+            self._stats[key] = found
+        return found
+
     # ------------------------------------------------------------ evaluation
     def evaluate(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
         """(mask bool[n], scores float32[n]): the records matching ``query`` and their scores."""
@@ -118,7 +144,20 @@ class Scorer:
         return np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
 
     def _eval(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Dense (mask, scores) of a query; scores are zero outside the mask (deleted records aside)."""
+        """Dense (mask, scores) of a query; scores are zero outside the mask (deleted records aside).
+        Callers must not change the arrays: within ``one_search`` they are shared."""
+        memo: dict[Any, tuple[np.ndarray, np.ndarray]] | None = getattr(self._local, "memo", None)
+        if memo is None or not isinstance(q, (Q.Phrase, Q.Sequence, Q.And, Q.Or)):
+            return self._eval_uncached(q)
+        found = memo.get(q)
+        if found is None:
+            found = self._eval_uncached(q)
+            for arr in found:
+                arr.flags.writeable = False
+            memo[q] = found
+        return found
+
+    def _eval_uncached(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
         if q is Q.NullQuery or isinstance(q, Q.NullQuery.__class__):
             return self._zeros()
         if isinstance(q, Q.Term):
@@ -136,11 +175,10 @@ class Scorer:
             if found is not None:
                 return found
         if isinstance(q, Q.AndNot):
-            mask, scores = self._eval(q.a)
+            amask, ascores = self._eval(q.a)
             bmask, _ = self._eval(q.b)
-            mask &= ~bmask
-            scores[bmask] = 0
-            return mask, scores
+            mask = amask & ~bmask
+            return mask, np.where(bmask, np.float32(0), ascores)
         if isinstance(q, (Q.And, Q.Or)) and type(q) in (Q.And, Q.Or):
             return self._eval_compound(q)
         return self._eval_fallback(q)
@@ -168,7 +206,7 @@ class Scorer:
             scores = np.zeros(self._n, dtype=np.float32)
             for _, s in parts:
                 scores += s
-            scores[~mask] = 0
+            scores *= mask  # (a bool mask as 0/1: far cheaper than assigning through it)
         if q.boost != 1.0:
             scores *= np.float32(q.boost)
         return mask, scores
@@ -224,7 +262,7 @@ class Scorer:
         for slot in slots:
             for field, bt in slot:
                 self._add_term(np.zeros(self._n, dtype=bool), scores, field, bt, 1.0)
-        scores[~mask] = 0
+        scores *= mask
         return mask, scores
 
     def _sequence_mask(self, slots: Slots, slop: int) -> np.ndarray:

@@ -295,7 +295,7 @@ class FastScorer(Scorer):
                 for field, text in terms:
                     bt = self.term_bytes(Q.Term(field, text))
                     self._add_term(np.zeros(self._n, dtype=bool), scores, field, bt, 1.0)
-        scores[~mask] = 0
+        scores *= mask
         return mask, scores
 
     # ------------------------------------------------------------ positional tests of the re-ranking

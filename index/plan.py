@@ -119,7 +119,8 @@ class QueryPlanner:
         if exact:
             return Q.Term("form", norm)
         own, related, _ = self._word_parts(word)
-        return Q.Or([*own.subqueries, *related.subqueries]) if related is not None else own
+        # the same two subtrees the ranking scores on their own (index/coordination.py): evaluated once a search
+        return Q.Or([own, related]) if related is not None else own
 
     def _word_parts(self, word: str) -> tuple[Q.Or, Q.Or | None, list[Expansion]]:
         """A plain word's own terms (lemmas, heading, exact form, stem) and its related words' terms,

@@ -28,7 +28,7 @@ def ranked_hits(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: n
     sel = mask & allowed
     if not sel.any():
         return [], [], 0
-    total_docs = int(np.unique(st.cols.doc_id[sel]).size)
+    total_docs = _distinct(st.cols.doc_id[np.flatnonzero(sel)])
     if req.group:
         # rank the best pages, then one group per document (other formats of a document are left out
         # of the columns when the generation opens: ``dedup.collapse_formats``)
@@ -44,6 +44,13 @@ def ranked_hits(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: n
         return [g.best for g in groups], groups, total_docs
     ranked = top_records(st, mask, scores, allowed, offset + limit, plan, req.sort)
     return [make_hit(rec, score, plan) for score, rec in ranked[offset : offset + limit]], [], total_docs
+
+
+def _distinct(codes: np.ndarray) -> int:
+    """How many distinct values a small non-negative integer array holds."""
+    if not codes.size:
+        return 0
+    return int(np.count_nonzero(np.bincount(codes)))
 
 
 def top_records(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, n: int,

@@ -150,6 +150,10 @@ class Searcher:
         if st is None:
             return SearchResponse(query=req.query, total=0, hits=(), facets=empty_facets(),
                                   notices=("Index je prázdný: nejprve spusťte „scsearch ingest“.",))
+        with st.fast.one_search():
+            return self._search(st, req)
+
+    def _search(self, st: Generation, req: SearchRequest) -> SearchResponse:
         pq = parse(req.query)
         notices = list(pq.notices)
         notices.extend(self._lemmatizer_notice(st))

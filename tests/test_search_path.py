@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from scsearch.index import store
+from scsearch.index.arrays import is_mapped, load_or_build
 from scsearch.index.bonus import EXACT_BONUS, PROXIMITY_BONUS, positional_factors
 from scsearch.index.lexicon import TYPO_FILE, Lexicon, dictionary_lemmas
 from scsearch.index.search import Searcher
@@ -42,8 +43,8 @@ def test_generation_arrays_are_memory_mapped_and_shared(data_dir: Path) -> None:
     assert s.search(SearchRequest(query="dotace")).total == 2
     st = s._open()
     assert st is not None
-    assert isinstance(st.cols.date, np.memmap) and isinstance(st.cols.ministry, np.memmap)
-    assert isinstance(st.fast.alive, np.memmap) and isinstance(st.fast.field_lengths("lemma"), np.memmap)
+    assert is_mapped(st.cols.date) and is_mapped(st.cols.ministry)
+    assert is_mapped(st.fast.alive) and is_mapped(st.fast.field_lengths("lemma"))
     files = sorted(p.relative_to(st.path).as_posix() for p in (st.path / "arrays").rglob("*.npy"))
     assert "arrays/columns/date.npy" in files and "arrays/scorer/len.lemma.npy" in files
     stamps = {p: (st.path / p).stat().st_mtime_ns for p in files}
@@ -54,6 +55,27 @@ def test_generation_arrays_are_memory_mapped_and_shared(data_dir: Path) -> None:
     assert not list(st.path.glob("*.seg"))  # non-compound segments: opened without copying
     s.close()
     other.close()
+
+
+def test_a_stale_array_bundle_is_replaced_not_rebuilt_per_process(tmp_path: Path) -> None:
+    gen = tmp_path / "gen-000001"
+    gen.mkdir()
+    calls: list[int] = []
+
+    def build() -> dict[str, object]:
+        calls.append(1)
+        return {"x": np.arange(5, dtype=np.int32), "names": ["a"]}
+
+    load_or_build(gen, "cols", 5, build)
+    info = gen / "arrays" / "cols" / "bundle.json"
+    old = json.loads(info.read_text(encoding="utf-8"))
+    info.write_text(json.dumps(dict(old, version=old["version"] - 1)), encoding="utf-8")  # an older layout
+    got = load_or_build(gen, "cols", 5, build)
+    assert is_mapped(got["x"]) and list(got["x"]) == [0, 1, 2, 3, 4] and got["names"] == ["a"]
+    assert json.loads(info.read_text(encoding="utf-8"))["version"] == old["version"]
+    load_or_build(gen, "cols", 5, build)
+    assert len(calls) == 2  # built once more for the stale copy, then mapped again
+    assert sorted(p.name for p in (gen / "arrays").iterdir()) == ["cols"]  # nothing left aside
 
 
 def test_bonuses_come_from_indexed_positions(data_dir: Path) -> None:
@@ -127,7 +149,7 @@ def test_prewarmed_postings_are_mapped_and_give_the_same_results(data_dir: Path)
     st = warm._open()
     assert st is not None and (st.path / "arrays" / "hot-50" / "ids.npy").exists()
     ids, scores = st.fast.postings("lemma", b"dotace")
-    assert isinstance(ids, np.memmap) and len(ids) == 2
+    assert is_mapped(ids) and len(ids) == 2
     loaded = st.fast.load_postings("lemma", b"dotace")
     assert np.array_equal(ids, loaded[0]) and np.allclose(scores, loaded[1])
     got = [[(h.record_id, round(h.score, 4)) for h in warm.search(SearchRequest(query=q)).hits] for q in queries]
