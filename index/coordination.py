@@ -68,6 +68,9 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
     total = np.zeros(k, dtype=np.float64)
     covered = np.zeros(k, dtype=np.float64)
     graded = np.zeros(k, dtype=np.float64)  # coverage with each concept's BM25 saturated (pages without all)
+    best = np.empty(k, dtype=np.float64)  # scratch arrays, reused for every concept (no allocation per step)
+    held = np.empty(k, dtype=np.float64)
+    tmp = np.empty(k, dtype=np.float64)
     weight_sum = 0.0
     own_all = np.ones(k, dtype=bool)  # pages holding every concept through its own words (not only related ones)
     alive = max(1, int(np.count_nonzero(fast.alive)))
@@ -83,18 +86,24 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
             anywhere = own_mask
         df = int(np.count_nonzero(anywhere))
         own_m = own_mask[idx]
-        best = every[idx].astype(np.float64)
+        best[:] = every[idx]
         own_all &= own_m
         idf = math.log(1.0 + (alive - df + 0.5) / (df + 0.5)) ** IDF_POWER
         weight = NUMBER_WEIGHT if c.numeric else 1.0
-        total += weight * best
-        held = own_m.astype(np.float64)
+        np.multiply(best, weight, out=tmp)
+        total += tmp
+        held[:] = own_m  # 1 where the concept's own words are, else the credit of a related word, else 0
         if rel_m is not None and c.related_credit:
-            held[rel_m & ~own_m] = c.related_credit
-        share = (weight * idf) * held
+            np.copyto(held, c.related_credit, where=rel_m & ~own_m)
+        share = held
+        share *= weight * idf
         covered += share
         half = fast.statistic(("median", c.own, c.related), lambda every=every: _median_positive(every))
-        graded += share * (0.5 + 0.5 * best / (best + half))
+        np.add(best, half, out=tmp)  # share x (0.5 + 0.5 x best / (best + half)), in that order
+        np.divide(np.multiply(best, 0.5, out=best), tmp, out=tmp)
+        tmp += 0.5
+        tmp *= share
+        graded += tmp
         weight_sum += weight * idf
     coverage = covered / weight_sum if weight_sum > 0 else np.ones(k)
     in_full = full[idx]

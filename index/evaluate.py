@@ -137,8 +137,7 @@ class Scorer:
         """(mask bool[n], scores float32[n]): the records matching ``query`` and their scores."""
         mask, scores = self._eval(query)
         mask = mask & self._alive
-        scores = np.where(mask, scores, np.float32(0)).astype(np.float32, copy=False)
-        return mask, scores
+        return mask, (scores * mask).astype(np.float32, copy=False)
 
     def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
@@ -146,16 +145,15 @@ class Scorer:
     def _eval(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
         """Dense (mask, scores) of a query; scores are zero outside the mask (deleted records aside).
         Callers must not change the arrays: within ``one_search`` they are shared."""
-        memo: dict[Any, tuple[np.ndarray, np.ndarray]] | None = getattr(self._local, "memo", None)
+        memo: dict[int, tuple[Any, np.ndarray, np.ndarray]] | None = getattr(self._local, "memo", None)
         if memo is None or not isinstance(q, (Q.Phrase, Q.Sequence, Q.And, Q.Or)):
             return self._eval_uncached(q)
-        found = memo.get(q)
-        if found is None:
-            found = self._eval_uncached(q)
-            for arr in found:
-                arr.flags.writeable = False
-            memo[q] = found
-        return found
+        found = memo.get(id(q))  # by identity (the planner hands out the same objects): hashing a tree costs
+        if found is None or found[0] is not q:
+            mask, scores = self._eval_uncached(q)
+            mask.flags.writeable = scores.flags.writeable = False
+            found = memo[id(q)] = (q, mask, scores)  # q kept alive with its entry: its id stays unique
+        return found[1], found[2]
 
     def _eval_uncached(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
         if q is Q.NullQuery or isinstance(q, Q.NullQuery.__class__):

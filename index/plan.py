@@ -80,6 +80,7 @@ class QueryPlanner:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self._cands: dict[tuple[str, bool], list[str]] = {}
+        self._parts: dict[str, tuple[Q.Or, Q.Or | None, list[Expansion]]] = {}
 
     def candidates(self, word: str, with_synonyms: bool = True) -> list[str]:
         """Folded index lemmas a typed word may stand for (its related words included)."""
@@ -124,7 +125,16 @@ class QueryPlanner:
 
     def _word_parts(self, word: str) -> tuple[Q.Or, Q.Or | None, list[Expansion]]:
         """A plain word's own terms (lemmas, heading, exact form, stem) and its related words' terms,
-        each related word weighted below the word itself (index/expansion.py)."""
+        each related word weighted below the word itself (index/expansion.py). The same objects each time
+        (kept like the candidates): the query and the ranking then share their evaluation in a search."""
+        found = self._parts.get(word)
+        if found is None:
+            if len(self._parts) > self.MEMO:
+                self._parts.clear()
+            found = self._parts[word] = self._new_word_parts(word)
+        return found
+
+    def _new_word_parts(self, word: str) -> tuple[Q.Or, Q.Or | None, list[Expansion]]:
         subs: list[Q.Query] = []
         primary = self.candidates(word, with_synonyms=False)
         for c in primary:
@@ -235,15 +245,16 @@ class QueryPlanner:
             # (all of them, anywhere on the page: no span matching on this path)
             alt = Q.And([self._word_query(w, False, False) for w in names]) if len(names) > 1 \
                 else self._word_query(names[0], False, False)
+            named = Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt])
             if partial:  # every word counts on its own when only some words need to match
                 required.append(Q.Term("entity", tok, boost=ENTITY_BOOST))
                 required.extend(self._word_query(w, False, False) for w in names)
             else:
-                required.append(Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt]))
+                required.append(named)
             if len(names) > 1:
                 proximity.extend(frozenset(self.candidates(w)) for w in names)
-            concepts.append(Concept(" ".join(names), Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt]),
-                                    None, tuple(c for w in names for c in self.candidates(w, False))))
+            concepts.append(Concept(" ".join(names), named, None,
+                                    tuple(c for w in names for c in self.candidates(w, False))))
             words.extend(self.word(w, ENTITY) for w in names)
         for i, c in enumerate(clauses):
             if i in grouped:

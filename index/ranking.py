@@ -17,33 +17,43 @@ DIVERSITY = 0.9  # score factor for each further page of the same document in th
 RERANK_DEPTH = 50  # how many top hits the positional bonuses re-rank
 GROUP_DEPTH = 300  # how many top hits feed the grouping by document
 
-Ranked = list[tuple[float, StoredRecord]]
+Ranked = list[tuple[float, int]]  # (score, record number), best first
 
 
 def ranked_hits(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, req: SearchRequest,
                 plan: QueryPlan) -> tuple[list[Hit], list[DocGroup], int]:
-    """The requested page of hits (or of document groups) and the number of distinct documents."""
+    """The requested page of hits (or of document groups) and the number of distinct documents.
+    Only the records shown are read from the index (ranking and grouping use the columns)."""
     limit = max(1, min(req.limit, req.hit_cap))
     offset = max(0, req.offset)
     sel = mask & allowed
     if not sel.any():
         return [], [], 0
-    total_docs = _distinct(st.cols.doc_id[np.flatnonzero(sel)])
+    doc_codes = st.cols.doc_id
+    total_docs = _distinct(doc_codes[np.flatnonzero(sel)])
     if req.group:
         # rank the best pages, then one group per document (other formats of a document are left out
         # of the columns when the generation opens: ``dedup.collapse_formats``)
         depth = max(GROUP_DEPTH, (offset + limit) * 10)
-        ranked = top_records(st, mask, scores, allowed, depth, plan, req.sort)
-        order: dict[str, Ranked] = {}
-        for item in ranked:
-            order.setdefault(str(item[1].get("doc_id", "")), []).append(item)
+        order: dict[int, Ranked] = {}
+        for item in top_records(st, mask, scores, allowed, depth, plan, req.sort):
+            order.setdefault(int(doc_codes[item[1]]), []).append(item)
+        shown = [order[fam][:3] for fam in list(order)[offset : offset + limit]]
+        records = _records(st, [d for family in shown for _score, d in family])
         groups = []
-        for fam in list(order)[offset : offset + limit]:
-            hits = [make_hit(rec, score, plan) for score, rec in order[fam][:3]]
+        for family in shown:
+            hits = [make_hit(records[d], score, plan) for score, d in family]
             groups.append(DocGroup(doc_id=hits[0].doc_id, best=hits[0], hits=tuple(hits)))
         return [g.best for g in groups], groups, total_docs
-    ranked = top_records(st, mask, scores, allowed, offset + limit, plan, req.sort)
-    return [make_hit(rec, score, plan) for score, rec in ranked[offset : offset + limit]], [], total_docs
+    page = top_records(st, mask, scores, allowed, offset + limit, plan, req.sort)[offset : offset + limit]
+    records = _records(st, [d for _score, d in page])
+    return [make_hit(records[d], score, plan) for score, d in page], [], total_docs
+
+
+def _records(st: Generation, docnums: list[int]) -> dict[int, StoredRecord]:
+    """The stored records of ``docnums``, read under the generation's I/O lock."""
+    with st.io:
+        return {d: StoredRecord.from_fields(st.reader.stored_fields(d), d) for d in docnums}
 
 
 def _distinct(codes: np.ndarray) -> int:
@@ -55,32 +65,30 @@ def _distinct(codes: np.ndarray) -> int:
 
 def top_records(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, n: int,
                 plan: QueryPlan, sort: str) -> Ranked:
-    """The top ``n`` records with their scores: by relevance re-ranked with the positional bonuses,
-    or by date (newest or oldest first, relevance breaking ties)."""
+    """The top ``n`` (score, record number): by relevance re-ranked with the positional bonuses, or by
+    date (newest or oldest first, relevance breaking ties)."""
     if sort in ("date", "date_asc"):
         cand = np.nonzero(mask & allowed)[0]
         dates = st.cols.date[cand].astype(np.int64)
         order = np.lexsort((-scores[cand], -dates if sort == "date" else dates))[:n]
-        with st.io:
-            return [(float(scores[d]), StoredRecord.from_fields(st.reader.stored_fields(int(d)), int(d)))
-                    for d in cand[order]]
+        return [(float(scores[d]), int(d)) for d in cand[order]]
     depth = max(n, RERANK_DEPTH)
-    with st.io:
-        top = [(float(score), StoredRecord.from_fields(st.reader.stored_fields(int(d)), int(d)))
-               for d, score in st.fast.top(mask, scores, depth, allowed)]
+    top = [(float(score), d) for d, score in st.fast.top(mask, scores, depth, allowed)]
     if plan.proximity or plan.exact_phrases:
         with st.io:
-            factors = positional_factors(st.fast, [rec.docnum for _, rec in top], plan.proximity, plan.exact_phrases)
-        top = [(score * factor, rec) for (score, rec), factor in zip(top, factors, strict=True)]
+            factors = positional_factors(st.fast, [d for _, d in top], plan.proximity, plan.exact_phrases)
+        top = [(score * factor, d) for (score, d), factor in zip(top, factors, strict=True)]
         top.sort(key=lambda item: -item[0])
     # diversity: each further page of a document already listed counts a little less, so one long
     # document does not fill the first page of results when others match almost as well
-    seen: dict[str, int] = {}
+    doc_codes = st.cols.doc_id
+    seen: dict[int, int] = {}
     diversified = []
-    for score, rec in top:
-        k = seen.get(rec.doc_id, 0)
-        seen[rec.doc_id] = k + 1
-        diversified.append((score * DIVERSITY**k, rec))
+    for score, d in top:
+        code = int(doc_codes[d])
+        k = seen.get(code, 0)
+        seen[code] = k + 1
+        diversified.append((score * DIVERSITY**k, d))
     diversified.sort(key=lambda item: -item[0])
     return diversified[:n]
 
