@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from scsearch.language.tokenize import fold, tokenize
+from scsearch.language.tokenize import fold, token_texts
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -150,7 +150,7 @@ def parse(text: str) -> ParsedQuery:
             continue
         clause: Clause | None = None
         if m.group("phrase") is not None:
-            words = [t for _, _, t in tokenize(m.group("phrase"))]
+            words = token_texts(m.group("phrase"))
             if words:
                 clause = Clause(
                     words=words,
@@ -180,7 +180,7 @@ def parse(text: str) -> ParsedQuery:
                     pq.date_to = d
                 continue
             # not a known field: read as plain words
-            words = [t for _, _, t in tokenize(m.group(0))]
+            words = token_texts(m.group(0))
             for w in words:
                 pq.clauses.append(Clause(words=[w], negated=pending_not))
             pending_not = pending_or = False
@@ -194,7 +194,7 @@ def parse(text: str) -> ParsedQuery:
             elif raw.startswith("+") and len(raw) > 1:
                 exact, raw = True, raw[1:]
             prefix = raw.endswith("*") and len(raw.rstrip("*")) >= 2
-            toks = [t for _, _, t in tokenize(raw)]
+            toks = token_texts(raw)
             if not toks:
                 continue
             if len(toks) > 1 and not prefix:

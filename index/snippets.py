@@ -19,6 +19,7 @@ WINDOW_TOKENS = 45
 MAX_CHARS = 420
 _folded = lru_cache(maxsize=65_536)(fold)  # words repeat across hits: each distinct one is folded once
 _normalized = lru_cache(maxsize=65_536)(normalize_token)
+_stem = lru_cache(maxsize=65_536)(stem)
 MAX_SCAN_CHARS = 60_000  # text read per hit for its snippet (a unit is ~3,000 words at most)
 
 
@@ -41,6 +42,7 @@ def matched_positions(
     if len(lem) != len(toks):  # should not happen; fall back to surface matching
         lem = [fold(t) for _, _, t in toks]
     hits = []
+    starts = tuple(prefixes)
     for i, (_, _, tok) in enumerate(toks):
         lemma = lem[i]
         if lemma in lemmas or (forms and _normalized(tok) in forms):
@@ -49,8 +51,8 @@ def matched_positions(
         folded = _folded(tok)
         if (
             folded in lemmas
-            or (stems and stem(tok) in stems)
-            or any(lemma.startswith(p) or folded.startswith(p) for p in prefixes)
+            or (stems and _stem(tok) in stems)
+            or (starts and (lemma.startswith(starts) or folded.startswith(starts)))
         ):
             hits.append(i)
     return toks, hits

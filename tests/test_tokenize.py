@@ -1,4 +1,5 @@
-from scsearch.language.tokenize import fold, normalize_token, tokenize
+from scsearch.language.tokenize import _TOKEN_RE, fold, normalize_token, tokenize
+from scsearch.language.tokenize import token_texts as token_words
 
 
 def words(text: str) -> list[str]:
@@ -35,3 +36,19 @@ def test_dates_split_however_spaced():
 def test_fold_and_normalize():
     assert fold("Městům ŽĎÁR") == "mestum zdar"
     assert normalize_token("Městům") == "městům"
+
+
+def test_the_pattern_chosen_per_text_gives_the_full_patterns_tokens():
+    # a text without "@", "/" or "http"/"www." is split by a pattern without those branches: same tokens
+    samples = [
+        "Pracovní skupina pro Smart Cities projednala dotace městům, e-mobilita a O'Neil.",
+        "kontakt: -jan.novak@mmr.cz, RM/2077/68/2026 a II/449; viz https://mmr.cz/a.b, www.mmr.cz.",
+        "a_b --x@y.cz a.b/c abc/ x.y.z/w.q 7.9.2016 7. 9. 2016 POSKYTOVÁNÍ_HVDs_ ‐‑’ http",
+        "bez lomítka, ale s tečkou. A s@ zavináčem na konci @",
+        "",
+    ]
+    for text in samples:
+        full = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
+        assert tokenize(text) == full
+        assert token_words(text) == [t for _, _, t in full]
+    assert token_words(samples[1])[:3] == ["kontakt", "-jan.novak@mmr.cz", "RM/2077/68/2026"]

@@ -15,24 +15,35 @@ import unicodedata
 from functools import lru_cache
 
 _W = r"[^\W_]"  # a word character, underscore excluded ("POSKYTOVÁNÍ_HVDs_" is two words)
-_TOKEN_RE = re.compile(
-    rf"""
-    (?:https?://|www\.)[^\s<>"'()\[\]]+[^\s<>"'()\[\].,;:!?]     # URL
-    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                                # e-mail
-    | {_W}+(?:[/.]{_W}+)*(?:/{_W}+)                                # identifiers with slashes: RM/2077/68/2026
-    | {_W}+(?:[-‐‑'’]{_W}+)*                                       # words, inner hyphens and apostrophes kept
-    """,
-    re.VERBOSE | re.UNICODE,
-)
+_URL = r"""(?:https?://|www\.)[^\s<>"'()\[\]]+[^\s<>"'()\[\].,;:!?]"""
+_EMAIL = r"[\w.+-]++@[\w-]+(?:\.[\w-]+)+"  # possessive: the run before "@" is all of it or nothing
+_IDENTIFIER = rf"{_W}++(?:[/.]{_W}++)*(?:/{_W}++)"  # with slashes: RM/2077/68/2026
+_WORD = rf"{_W}+(?:[-‐‑'’]{_W}+)*"  # inner hyphens and apostrophes kept
+
+
+def _compile(url: bool, email: bool, identifier: bool) -> re.Pattern[str]:
+    branches = [b for b, on in ((_URL, url), (_EMAIL, email), (_IDENTIFIER, identifier)) if on]
+    return re.compile("|".join([*branches, _WORD]), re.UNICODE)
+
+
+_TOKEN_RE = _compile(True, True, True)
+# A branch that cannot match a text (no "@", no "/", no "http"/"www.") is left out of the pattern used for
+# it: the same tokens, several times faster (each left-out branch was tried, and failed, at every word).
+_PATTERNS = {(u, e, i): _compile(u, e, i) for u in (False, True) for e in (False, True) for i in (False, True)}
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    return _PATTERNS[("http" in text or "www." in text, "@" in text, "/" in text)]
 
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
     """Split ``text`` into (start, end, token) triples; offsets index into ``text``."""
-    out: list[tuple[int, int, str]] = []
-    for m in _TOKEN_RE.finditer(text):
-        tok = m.group(0)
-        out.append((m.start(), m.end(), tok))
-    return out
+    return [(m.start(), m.end(), m.group()) for m in _pattern(text).finditer(text)]
+
+
+def token_texts(text: str) -> list[str]:
+    """The tokens of ``text`` without their offsets (``tokenize``'s third items, faster)."""
+    return _pattern(text).findall(text)
 
 
 def fold(s: str) -> str:
