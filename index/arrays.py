@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import mmap
 import os
 import shutil
 from collections.abc import Callable
@@ -47,6 +48,11 @@ def load_or_build(gen: Path | None, name: str, n: int, build: Callable[[], dict[
     return _load(array_dir(gen) / name, n) or bundle
 
 
+def load_existing(gen: Path, name: str, n: int) -> dict[str, Any] | None:
+    """The bundle ``name`` of a generation when a valid copy is on disk (built by another process), else None."""
+    return _load(array_dir(gen) / name, n)
+
+
 def _load(folder: Path, n: int) -> dict[str, Any] | None:
     try:
         info = json.loads((folder / "bundle.json").read_text(encoding="utf-8"))
@@ -56,10 +62,28 @@ def _load(folder: Path, n: int) -> dict[str, Any] | None:
         for key in info.get("arrays") or []:
             # a plain ndarray view of the mapping: np.memmap's own indexing and ufunc wrapping cost
             # microseconds per call, and a search indexes these arrays hundreds of times
-            out[key] = np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+            out[key] = _map_npy(folder / f"{key}.npy")
         return out
     except (OSError, ValueError, KeyError):
         return None
+
+
+def _map_npy(path: Path) -> np.ndarray:
+    """A read-only ndarray over the memory-mapped data of an ``.npy`` file (what ``np.load(mmap_mode="r")``
+    maps, without np.memmap's per-call overhead: a CLI search opens a dozen of these)."""
+    with open(path, "rb") as f:
+        version = np.lib.format.read_magic(f)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(f)
+        offset = f.tell()
+        count = int(np.prod(shape, dtype=np.int64))
+        if dtype.hasobject:
+            raise ValueError(f"{path}: object arrays are not mapped")
+        if not count:
+            return np.zeros(shape, dtype=dtype)
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    arr = np.frombuffer(mapped, dtype=dtype, count=count, offset=offset)
+    return arr.reshape(shape, order="F" if fortran else "C")
 
 
 def _save(folder: Path, bundle: dict[str, Any], n: int) -> None:
@@ -95,7 +119,9 @@ def is_mapped(arr: np.ndarray) -> bool:
         if isinstance(base, np.memmap):
             return True
         base = base.base
-    return base is not None and type(base).__name__ == "mmap"
+    if isinstance(base, memoryview):
+        base = base.obj
+    return isinstance(base, mmap.mmap)
 
 
 def touch(arrays: list[np.ndarray]) -> None:

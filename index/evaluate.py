@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,7 +42,7 @@ class Scorer:
         self._alive = alive
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
-        self._shared: dict[tuple[str, bytes], Postings] = {}
+        self._shared: Mapping[tuple[str, bytes], Postings] = {}
         self._cached_postings = 0
         self._empty_ids = np.zeros(0, dtype=np.int32)
         self._empty_scores = np.zeros(0, dtype=np.float32)
@@ -102,9 +102,9 @@ class Scorer:
                     self._cached_postings -= len(old[0])
         return value
 
-    def share_postings(self, postings: dict[tuple[str, bytes], Postings]) -> None:
+    def share_postings(self, postings: Mapping[tuple[str, bytes], Postings]) -> None:
         """Posting lists kept outside the bounded cache (memory-mapped, shared by processes)."""
-        self._shared = dict(postings)
+        self._shared = postings
 
     def load_postings(self, field: str, btext: bytes) -> Postings:
         """A term's postings read from the index (not cached)."""

@@ -17,7 +17,7 @@ from scsearch.index import store
 from scsearch.index.columns import Columns, build_columns
 from scsearch.index.dedup import collapse_formats
 from scsearch.index.evaluate import Scorer
-from scsearch.index.hot_postings import share_hot_postings
+from scsearch.index.hot_postings import map_existing_hot_postings, share_hot_postings
 from scsearch.index.lexicon import Lexicon
 from scsearch.index.readers import IndexReader, open_engine
 
@@ -42,6 +42,7 @@ def open_generation(gen: Path) -> Generation:
     """Open ``gen`` with the engine that wrote it, and the arrays mapped from (or, once, written to)
     ``gen/arrays``."""
     reader, scorer = open_engine(gen)
+    map_existing_hot_postings(gen, scorer)  # what a server wrote serves a CLI search too
     return Generation(
         path=gen,
         reader=reader,

@@ -3,29 +3,62 @@ memory-mapped: every worker process of a server reads the same pages instead of 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from scsearch.index.arrays import load_or_build
+from scsearch.index.arrays import array_dir, load_existing, load_or_build
 from scsearch.index.evaluate import Postings, Scorer
 
 FIELD = "lemma"
+PREFIX = "hot-"
+
+
+class HotPostings(Mapping[tuple[str, bytes], Postings]):
+    """(field, term) -> postings, sliced on demand from one mapped bundle (nothing copied)."""
+
+    def __init__(self, bundle: dict[str, Any]) -> None:
+        self._offsets = bundle["offsets"]
+        self._ids, self._scores = bundle["ids"], bundle["scores"]
+        self._index = {(FIELD, text.encode("utf-8")): i for i, text in enumerate(bundle["terms"])}
+
+    def __getitem__(self, key: tuple[str, bytes]) -> Postings:
+        i = self._index[key]
+        lo, hi = int(self._offsets[i]), int(self._offsets[i + 1])
+        return self._ids[lo:hi], self._scores[lo:hi]
+
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
 
 
 def share_hot_postings(gen: Any, reader: Any, fast: Scorer, io: Any, number: int) -> int:
     """Map (or, once, build and write) the postings of the ``number`` most frequent lemmas and hand them
     to the scorer; returns how many terms it holds. ``io`` is the generation's I/O lock."""
-    bundle = load_or_build(gen, f"hot-{number}", fast.n, lambda: _build(reader, fast, io, number))
-    offsets = bundle["offsets"]
-    ids, scores = bundle["ids"], bundle["scores"]
-    terms: list[str] = bundle["terms"]
-    shared: dict[tuple[str, bytes], Postings] = {}
-    for i, text in enumerate(terms):
-        lo, hi = int(offsets[i]), int(offsets[i + 1])
-        shared[(FIELD, text.encode("utf-8"))] = (ids[lo:hi], scores[lo:hi])
-    fast.share_postings(shared)
-    return len(shared)
+    hot = HotPostings(load_or_build(gen, f"{PREFIX}{number}", fast.n, lambda: _build(reader, fast, io, number)))
+    fast.share_postings(hot)
+    return len(hot)
+
+
+def map_existing_hot_postings(gen: Path, fast: Scorer) -> int:
+    """Hand the scorer the largest set of frequent postings a server already wrote for ``gen`` (a CLI
+    search then reads none of them from the index); builds nothing. Returns how many terms it maps."""
+    try:
+        sizes = sorted((int(p.name[len(PREFIX):]) for p in array_dir(gen).glob(f"{PREFIX}*")
+                        if p.name[len(PREFIX):].isdigit()), reverse=True)
+    except OSError:
+        return 0
+    for number in sizes:
+        bundle = load_existing(gen, f"{PREFIX}{number}", fast.n)
+        if bundle is not None:
+            hot = HotPostings(bundle)
+            fast.share_postings(hot)
+            return len(hot)
+    return 0
 
 
 def _build(reader: Any, fast: Scorer, io: Any, number: int) -> dict[str, Any]:
