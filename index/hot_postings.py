@@ -1,5 +1,6 @@
-"""The postings of a generation's most frequent lemmas, written once as ``.npy`` files next to it and
-memory-mapped: every worker process of a server reads the same pages instead of filling its own cache."""
+"""The postings of a generation's most frequent terms (lemmas, and fewer of the exact forms, stems and
+heading lemmas), written once as ``.npy`` files next to it and memory-mapped: every worker process of a
+server reads the same pages instead of filling its own cache, and a later CLI search reads them too."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 from scsearch.index.arrays import array_dir, load_existing, load_or_build
 from scsearch.index.evaluate import Postings, Scorer
 
-FIELD = "lemma"
+FIELDS = (("lemma", 1), ("form", 4), ("stem", 4), ("head", 8))  # field, share: number // share of its terms
 PREFIX = "hot-"
 
 
@@ -22,7 +23,9 @@ class HotPostings(Mapping[tuple[str, bytes], Postings]):
     def __init__(self, bundle: dict[str, Any]) -> None:
         self._offsets = bundle["offsets"]
         self._ids, self._scores = bundle["ids"], bundle["scores"]
-        self._index = {(FIELD, text.encode("utf-8")): i for i, text in enumerate(bundle["terms"])}
+        fields = bundle.get("fields") or ["lemma"] * len(bundle["terms"])
+        self._index = {(field, text.encode("utf-8")): i
+                       for i, (field, text) in enumerate(zip(fields, bundle["terms"], strict=True))}
 
     def __getitem__(self, key: tuple[str, bytes]) -> Postings:
         i = self._index[key]
@@ -62,21 +65,24 @@ def map_existing_hot_postings(gen: Path, fast: Scorer) -> int:
 
 
 def _build(reader: Any, fast: Scorer, io: Any, number: int) -> dict[str, Any]:
-    with io:
-        found = reader.most_frequent_terms(FIELD, number)
+    fields: list[str] = []
     terms: list[str] = []
     id_parts: list[np.ndarray] = []
     score_parts: list[np.ndarray] = []
-    for text in found:
-        btext = text.encode("utf-8")
+    for field, share in FIELDS:
         with io:
-            ids, scores = fast.load_postings(FIELD, btext)
-        terms.append(btext.decode("utf-8"))
-        id_parts.append(ids)
-        score_parts.append(scores)
+            found = reader.most_frequent_terms(field, number // share)
+        for text in found:
+            with io:
+                ids, scores = fast.load_postings(field, text.encode("utf-8"))
+            fields.append(field)
+            terms.append(text)
+            id_parts.append(ids)
+            score_parts.append(scores)
     offsets = np.zeros(len(terms) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(p) for p in id_parts])
     return {
+        "fields": fields,
         "terms": terms,
         "offsets": offsets,
         "ids": np.concatenate([np.zeros(0, np.int32), *id_parts]).astype(np.int32),

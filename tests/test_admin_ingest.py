@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,51 +15,21 @@ from flask.testing import FlaskClient
 
 from scsearch.ingest import exclusions
 from scsearch.ingest import jobqueue as jobs
+from tests.test_admin import _env as _env  # noqa: F401 - the same autouse environment (simplemma, OCR off)
+from tests.test_admin import job_id_of, login
+from tests.test_admin import make_app as admin_app
+from tests.test_admin import wait_for_job as wait_for_job_id
 
 ROOT = Path(__file__).resolve().parents[1]
 TXT = ROOT / "corpus" / "ostatni" / "Tiskova_zprava_seminar_financovani_2017-06-20.txt"
-PASSWORD = "Správné heslo 42"
-
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SCSEARCH_ADMIN_PASSWORD", raising=False)
-    monkeypatch.delenv("SCSEARCH_SOURCES", raising=False)
-    monkeypatch.setenv("SCSEARCH_LEMMATIZER", "simplemma")  # inherited by the worker process
-    monkeypatch.setenv("SCSEARCH_OCR", "off")
 
 
 def make_app(tmp_path: Path, sources: Path) -> Flask:
-    from scsearch.webui import create_app
-
-    return create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "test-secret",
-                       "ADMIN_PASSWORD": PASSWORD, "SOURCES": [str(sources)], "UPLOAD_DIR": str(sources)})
-
-
-def token_of(html: str) -> str:
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, "no CSRF token in the form"
-    return m.group(1)
-
-
-def login(client: FlaskClient) -> str:
-    page = client.get("/admin/prihlaseni")
-    resp = client.post("/admin/prihlaseni", data={"password": PASSWORD, "csrf_token": token_of(page.text)})
-    assert resp.status_code == 302, resp.text
-    return token_of(client.get("/admin/").text)
+    return admin_app(tmp_path, sources, UPLOAD_DIR=str(sources))  # uploads land in the indexed folder
 
 
 def wait_for_job(client: FlaskClient, resp: Any, timeout: float = 180.0) -> dict[str, Any]:
-    assert resp.status_code == 302, resp.text
-    m = re.search(r"/admin/ulohy/(\d+)$", resp.headers["Location"])
-    assert m, resp.headers["Location"]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        data = client.get(f"/admin/ulohy/{m.group(1)}.json").get_json()
-        if data["job"]["state"] not in ("queued", "running"):
-            return dict(data)
-        time.sleep(0.3)
-    raise AssertionError(f"job {m.group(1)} did not finish in {timeout} s (hung on an odd file?)")
+    return wait_for_job_id(client, job_id_of(resp), timeout)
 
 
 def indexed(tmp_path: Path) -> dict[str, str]:
