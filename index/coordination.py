@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from whoosh import query as Q
@@ -98,7 +99,7 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
         share = held
         share *= weight * idf
         covered += share
-        half = fast.statistic(("median", c.own, c.related), lambda every=every: _median_positive(every))
+        half = fast.statistic(("median", c.own, c.related), partial(_median_positive, every))
         np.add(best, half, out=tmp)  # share x (0.5 + 0.5 x best / (best + half)), in that order
         np.divide(np.multiply(best, 0.5, out=best), tmp, out=tmp)
         tmp += 0.5

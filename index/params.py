@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from scsearch.language.entities import normalize_ministry
 from scsearch.models import DECISION_TYPE, DOC_TYPES
@@ -28,6 +29,25 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 MINISTRY_CODES = "MMR, MŽP, MPO, MD, MZe, MZd, MPSV, MK, MV"
 _INT = re.compile(r"[+-]?[0-9]{1,9}")  # ASCII digits only: not "٥", "５" or "²"
 _CZ_DATE = re.compile(r"^\s*([0-9]{1,2})\.\s*([0-9]{1,2})\.\s*([0-9]{4})\s*$")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The query and filters that the search page, a saved search and an alert share (named as the
+    web UI's parameters: ``q``, ``ministry``, ``type``, ``year``, ``meeting``, ``from``, ``to``)."""
+
+    q: str = ""
+    ministries: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    meetings: tuple[int, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def request_values(self) -> dict[str, object]:
+        """These values under ``SearchRequest``'s names."""
+        return {"query": self.q, "ministries": self.ministries, "doc_types": self.types, "years": self.years,
+                "meetings": self.meetings, "date_from": self.date_from, "date_to": self.date_to}
 
 
 class ParamError(ValueError):

@@ -20,7 +20,7 @@ from typing import TypeVar
 from werkzeug.datastructures import MultiDict
 
 from scsearch.index import params as rp
-from scsearch.index.params import ParamError
+from scsearch.index.params import ParamError, SearchFilters
 from scsearch.index.types import SearchRequest
 
 UI_PAGE_SIZE = 10
@@ -31,14 +31,9 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class SearchParams:
-    q: str = ""
-    ministries: tuple[str, ...] = ()
-    types: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-    meetings: tuple[int, ...] = ()
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+class SearchParams(SearchFilters):
+    """Everything a search page or an API call asks for: the shared filters, then paging and sorting."""
+
     deadline_from: dt.date | None = None
     deadline_to: dt.date | None = None
     sort: str = "relevance"
@@ -60,13 +55,7 @@ class SearchParams:
     def request(self, **changes: object) -> SearchRequest:
         """The ``SearchRequest`` for these parameters (fields overridable by keyword)."""
         values: dict[str, object] = {
-            "query": self.q,
-            "ministries": self.ministries,
-            "doc_types": self.types,
-            "date_from": self.date_from,
-            "date_to": self.date_to,
-            "years": self.years,
-            "meetings": self.meetings,
+            **self.request_values(),
             "deadline_from": self.deadline_from,
             "deadline_to": self.deadline_to,
             "limit": self.limit,

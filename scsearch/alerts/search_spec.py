@@ -11,20 +11,15 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from scsearch.index.citation import NBSP, czech_date
+from scsearch.index.params import SearchFilters
 from scsearch.index.types import SearchRequest
 
 MAX_QUERY_CHARS = 500
 
 
 @dataclass(frozen=True)
-class SavedSearch:
-    q: str = ""
-    ministries: tuple[str, ...] = ()
-    types: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-    meetings: tuple[int, ...] = ()
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+class SavedSearch(SearchFilters):
+    """The query and filters of a saved search (an alert, a feed)."""
 
     @property
     def empty(self) -> bool:
@@ -44,10 +39,7 @@ class SavedSearch:
         return urlencode(pairs)
 
     def request(self, **changes: object) -> SearchRequest:
-        values: dict[str, object] = {
-            "query": self.q, "ministries": self.ministries, "doc_types": self.types, "years": self.years,
-            "meetings": self.meetings, "date_from": self.date_from, "date_to": self.date_to,
-        }
+        values = self.request_values()
         values.update(changes)
         return SearchRequest(**values)  # type: ignore[arg-type]
 
