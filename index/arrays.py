@@ -47,6 +47,11 @@ def load_or_build(gen: Path | None, name: str, n: int, build: Callable[[], dict[
     return _load(array_dir(gen) / name, n) or bundle
 
 
+def load_existing(gen: Path, name: str, n: int) -> dict[str, Any] | None:
+    """The bundle ``name`` of a generation when a valid copy is on disk (never builds it)."""
+    return _load(array_dir(gen) / name, n)
+
+
 def _load(folder: Path, n: int) -> dict[str, Any] | None:
     try:
         info = json.loads((folder / "bundle.json").read_text(encoding="utf-8"))

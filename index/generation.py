@@ -20,6 +20,7 @@ from scsearch.index.evaluate import Scorer
 from scsearch.index.hot_postings import share_hot_postings
 from scsearch.index.lexicon import Lexicon
 from scsearch.index.readers import IndexReader, open_engine
+from scsearch.index.tokens import build_streams, load_streams
 
 
 @dataclass
@@ -42,6 +43,7 @@ def open_generation(gen: Path) -> Generation:
     """Open ``gen`` with the engine that wrote it, and the arrays mapped from (or, once, written to)
     ``gen/arrays``."""
     reader, scorer = open_engine(gen)
+    scorer.use_tokens(load_streams(gen, reader.n))  # mapped when written; else built by prewarm_postings
     return Generation(
         path=gen,
         reader=reader,
@@ -54,11 +56,14 @@ def open_generation(gen: Path) -> Generation:
 
 
 def prewarm_postings(st: Generation, number: int) -> None:
-    """Map the postings of the ``number`` most frequent lemmas (written once next to the generation,
-    shared by every process) and read the positions of the most frequent quarter into this process's
-    cache, one term at a time under the I/O lock, so the first searches after a re-index find them warm."""
+    """Map the postings of the ``number`` most frequent lemmas and the token streams of the re-ranking
+    (``index.tokens``; both written once next to the generation, shared by every process) and read the
+    positions of the most frequent quarter into this process's cache, one term at a time under the I/O
+    lock, so the first searches after a re-index find them warm."""
     try:
         share_hot_postings(st.path, st.reader, st.fast, st.io, number)
+        if st.fast.tokens is None:
+            st.fast.use_tokens(build_streams(st.path, st.reader, st.io))
         for field, share in (("lemma", 4), ("form", 8)):  # phrases and proximity; the exact wording
             with st.io:
                 terms = st.reader.most_frequent_terms(field, number // share)

@@ -176,7 +176,8 @@ class TantivyScorer(Scorer):
         return mask
 
     # ------------------------------------------------------------ positional tests of the re-ranking
-    def in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int) -> set[int]:
+    def _positions_in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int
+                            ) -> set[int]:
         if not docnums or not slots or not all(slots):
             return set()
         if len(slots) == 1:
@@ -189,8 +190,8 @@ class TantivyScorer(Scorer):
             return set()
         return {int(d) for d in self._within(query, docnums, field, slots)}
 
-    def near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
-                   ) -> list[np.ndarray]:
+    def _positions_near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
+                              ) -> list[np.ndarray]:
         out = []
         for a, b in zip(concepts, concepts[1:], strict=False):
             # either order within ``window``: a sloppy a…b (slop window - 1) covers a before b up to window

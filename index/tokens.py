@@ -1,0 +1,228 @@
+"""Per-generation token streams: the positional tests of the re-ranking without the engine's positions.
+
+For every record number a generation keeps two streams of 32-bit token ids, one per indexed token of
+its ``lemma`` field and one of its ``form`` field (``index.records``: both are one token per token of
+the stored ``text``, in order, so position *i* of either stream is the *i*-th word of the page), and
+``offsets`` (record r's tokens are ``stream[offsets[r]:offsets[r + 1]]``). They are written once per
+generation next to it (``gen-N/arrays/tokens``, ``index.arrays``) and memory-mapped by every process.
+
+A token's id is the CRC-32 of its indexed text (UTF-8): stable, needs no vocabulary, and the query's
+words are hashed the same way. Two different words may share an id (with a vocabulary of a million
+words, some hundred pairs do); such a collision can only make a page look as if a query word stood
+there, and the only effect is a re-rank bonus it did not earn — no match, count or facet changes.
+
+``in_order`` and ``near_pairs`` gather the tokens of the few candidate records (fancy indexing: only
+their pages of the mapped streams are read) and test every position at once with numpy shifts — no
+Python loop per token; a few hundred pages take well under a millisecond.
+
+Building reads every record's stored ``lemma`` and ``text`` once (the ``form`` tokens are
+``form_token`` of ``tokenize(text)``, as the writer makes them): seconds per 100,000 pages, so it is
+done after ``ingest``/``reindex`` publishes a generation and by a server's prewarm; until the streams
+exist (a CLI search on an older generation), the engine answers the tests from its own positions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scsearch.index.analysis import form_token
+from scsearch.index.arrays import load_existing, load_or_build
+from scsearch.language.tokenize import _TOKEN_RE  # the tokenizer's one pattern (tokenize() without offsets)
+
+BUNDLE = "tokens"
+HASH = "crc32-utf8"
+FIELDS = ("lemma", "form")
+READ_BATCH = 256  # records read per hold of the generation's I/O lock while building
+
+
+@dataclass(frozen=True)
+class TokenStreams:
+    """The token ids of every record of a generation, per field (memory-mapped)."""
+
+    offsets: np.ndarray  # int64[n + 1]
+    lemma: np.ndarray  # uint32[offsets[n]]
+    form: np.ndarray  # uint32[offsets[n]]
+
+    @property
+    def n(self) -> int:
+        return int(self.offsets.size - 1)
+
+    def stream(self, field: str) -> np.ndarray | None:
+        """The stream of ``field`` (None for a field without one)."""
+        return self.lemma if field == "lemma" else self.form if field == "form" else None
+
+    def arrays(self) -> list[np.ndarray]:
+        return [self.offsets, self.lemma, self.form]
+
+
+def token_id(text: str) -> int:
+    """The id of an indexed token: CRC-32 of its UTF-8 text, 0 mapped to 1 (0 pads nothing: never a word)."""
+    return zlib.crc32(text.encode("utf-8")) or 1
+
+
+class _Ids(dict[str, int]):
+    """token text -> id, computed once per distinct text (``key_of`` turns the text into the indexed token)."""
+
+    def __init__(self, key_of: Any = None) -> None:
+        super().__init__()
+        self._key_of = key_of
+
+    def __missing__(self, text: str) -> int:
+        value = token_id(self._key_of(text) if self._key_of else text)
+        self[text] = value
+        return value
+
+
+# ------------------------------------------------------------------ building and loading
+def load_streams(gen: Path | None, n: int) -> TokenStreams | None:
+    """The generation's streams when they were written (never builds them)."""
+    if gen is None:
+        return None
+    return _streams(load_existing(gen, BUNDLE, n))
+
+
+def build_streams(gen: Path | None, reader: Any, lock: AbstractContextManager[Any] | None = None) -> TokenStreams:
+    """Map (or, once, build and write) the streams of the generation in ``gen``; ``reader``: its
+    ``index.readers.IndexReader``; ``lock``: the generation's I/O lock, held per batch of records."""
+    n = int(reader.n)
+    streams = _streams(load_or_build(gen, BUNDLE, n, lambda: _read_streams(reader, n, lock or nullcontext())))
+    if streams is None:  # pragma: no cover - a bundle just built always has the arrays
+        raise ValueError(f"{gen}: token streams could not be read back")
+    return streams
+
+
+def _streams(bundle: dict[str, Any] | None) -> TokenStreams | None:
+    if bundle is None or bundle.get("hash") != HASH or not all(k in bundle for k in ("offsets", *FIELDS)):
+        return None
+    return TokenStreams(offsets=bundle["offsets"], lemma=bundle["lemma"], form=bundle["form"])
+
+
+def _locked(items: Iterator[Any], lock: AbstractContextManager[Any]) -> Iterable[Any]:
+    """The items, READ_BATCH at a time under ``lock`` (searches go on between batches)."""
+    while True:
+        with lock:
+            batch = list(itertools.islice(items, READ_BATCH))
+        if not batch:
+            return
+        yield from batch
+
+
+def _read_streams(reader: Any, n: int, lock: AbstractContextManager[Any]) -> dict[str, Any]:
+    lemma, form = array("I"), array("I")
+    lemma_ids, form_ids = _Ids(), _Ids(form_token)
+    docnums: list[int] = []
+    lengths: list[int] = []
+    with lock:
+        docs = iter(reader.iter_docs())
+    for docnum, fields in _locked(docs, lock):
+        lemmas = list(map(lemma_ids.__getitem__, str(fields.get("lemma") or "").split()))
+        forms = list(map(form_ids.__getitem__, _TOKEN_RE.findall(str(fields.get("text") or ""))))
+        if len(forms) != len(lemmas):  # never for records the writer made; keep the positions aligned
+            forms = (forms + [0] * len(lemmas))[: len(lemmas)]
+        lemma.extend(lemmas)
+        form.extend(forms)
+        docnums.append(int(docnum))
+        lengths.append(len(lemmas))
+    lemma_arr = np.frombuffer(lemma, dtype=np.uint32)
+    form_arr = np.frombuffer(form, dtype=np.uint32)
+    got = np.asarray(docnums, dtype=np.int64)
+    lens = np.asarray(lengths, dtype=np.int64)
+    if got.size > 1 and not np.all(np.diff(got) > 0):  # records came out of docnum order: put them in it
+        order = np.argsort(got, kind="stable")
+        idx, _owner = _ranges((np.cumsum(lens) - lens)[order], lens[order])
+        lemma_arr, form_arr, got, lens = lemma_arr[idx], form_arr[idx], got[order], lens[order]
+    per_doc = np.zeros(n, dtype=np.int64)
+    per_doc[got] = lens
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(per_doc, out=offsets[1:])
+    return {"hash": HASH, "offsets": offsets, "lemma": lemma_arr, "form": form_arr}
+
+
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(indices of the ranges [starts[i], starts[i] + lens[i]) one after another, the range of each)."""
+    total = int(lens.sum())
+    owner = np.repeat(np.arange(lens.size, dtype=np.int64), lens)
+    if not total:
+        return np.zeros(0, dtype=np.int64), owner
+    first = np.cumsum(lens) - lens  # where each range begins in the output
+    return np.arange(total, dtype=np.int64) + (starts - first)[owner], owner
+
+
+# ------------------------------------------------------------------ the positional tests
+def _gather(streams: TokenStreams, field: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(token ids of the records ``docs`` one after another, the index into ``docs`` of each token)."""
+    stream = streams.stream(field)
+    assert stream is not None
+    starts = np.asarray(streams.offsets[docs], dtype=np.int64)
+    lens = np.asarray(streams.offsets[docs + 1], dtype=np.int64) - starts
+    idx, owner = _ranges(starts, lens)
+    return np.asarray(stream[idx]), owner
+
+
+def _pool(streams: TokenStreams, docnums: Iterable[int] | np.ndarray) -> np.ndarray:
+    """The distinct record numbers among ``docnums`` that the streams hold, ascending."""
+    docs = np.unique(np.asarray(docnums if isinstance(docnums, np.ndarray) else list(docnums), dtype=np.int64))
+    return docs[(docs >= 0) & (docs < streams.n)]
+
+
+def _holds(tokens: np.ndarray, words: Iterable[str]) -> np.ndarray:
+    """bool per token: it is (the id of) one of ``words``."""
+    ids = np.fromiter((token_id(w) for w in words), dtype=np.uint32)
+    return np.isin(tokens, ids) if ids.size else np.zeros(tokens.size, dtype=bool)
+
+
+def _shift(mask: np.ndarray, owner: np.ndarray, gap: int) -> np.ndarray:
+    """out[i] = mask[i - gap] where token i - gap is on the same record as token i (else False)."""
+    out = np.zeros(mask.size, dtype=bool)
+    if abs(gap) >= mask.size or not gap:
+        return out
+    if gap > 0:
+        out[gap:] = mask[:-gap] & (owner[gap:] == owner[:-gap])
+    else:
+        out[:gap] = mask[-gap:] & (owner[:gap] == owner[-gap:])
+    return out
+
+
+def in_order(streams: TokenStreams, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int],
+             slop: int) -> set[int]:
+    """The ``docnums`` where a word of slots[0] is followed by one of slots[1] … each 1..slop+1 positions
+    later (one slot: the docnums holding one of its words)."""
+    docs = _pool(streams, docnums)
+    if not docs.size or not slots:
+        return set()
+    tokens, owner = _gather(streams, field, docs)
+    reach = _holds(tokens, slots[0])
+    for slot in slots[1:]:
+        if not reach.any():
+            return set()
+        before = np.zeros(reach.size, dtype=bool)
+        for gap in range(1, slop + 2):
+            before |= _shift(reach, owner, gap)
+        reach = before & _holds(tokens, slot)
+    return {int(d) for d in docs[np.unique(owner[reach])]}
+
+
+def near_pairs(streams: TokenStreams, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray,
+               window: int) -> list[np.ndarray]:
+    """For each pair of neighbouring concepts (lists of words), the records among ``docs`` where a word of
+    one stands within ``window`` positions (either side) of a word of the other (sorted, int64)."""
+    pool = _pool(streams, docs)
+    tokens, owner = _gather(streams, field, pool)
+    held = [_holds(tokens, words) for words in concepts]
+    out = []
+    for a, b in zip(held, held[1:], strict=False):
+        near = np.zeros(a.size, dtype=bool)
+        if a.any() and b.any():
+            for gap in range(1, window + 1):
+                near |= _shift(b, owner, gap) | _shift(b, owner, -gap)
+        out.append(pool[np.unique(owner[a & near])])
+    return out
