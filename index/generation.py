@@ -55,6 +55,21 @@ def open_generation(gen: Path) -> Generation:
     )
 
 
+def prepare_generation(gen: Path) -> None:
+    """Write the arrays of a just-published generation (filter columns, scorer arrays, token streams) so
+    that no search pays for them, not even the first CLI one; an optimisation, so a failure is ignored."""
+    try:
+        st = open_generation(gen)
+    except Exception:  # noqa: BLE001 - the generation is published; a search builds what is missing
+        return
+    try:
+        build_streams(gen, st.reader, st.io)
+    except Exception:  # noqa: BLE001 - as above: the engine's positions answer until a server builds them
+        pass
+    finally:
+        st.reader.close()
+
+
 def prewarm_postings(st: Generation, number: int) -> None:
     """Map the postings of the ``number`` most frequent lemmas and the token streams of the re-ranking
     (``index.tokens``; both written once next to the generation, shared by every process) and read the
