@@ -174,22 +174,30 @@ def _pool(streams: TokenStreams, docnums: Iterable[int] | np.ndarray) -> np.ndar
     return docs[(docs >= 0) & (docs < streams.n)]
 
 
-def _holds(tokens: np.ndarray, words: Iterable[str]) -> np.ndarray:
-    """bool per token: it is (the id of) one of ``words``."""
+def _at(tokens: np.ndarray, words: Iterable[str]) -> np.ndarray:
+    """Ascending indices of the gathered tokens that are (the id of) one of ``words``."""
     ids = np.fromiter((token_id(w) for w in words), dtype=np.uint32)
-    return np.isin(tokens, ids) if ids.size else np.zeros(tokens.size, dtype=bool)
+    if not ids.size:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(tokens == ids[0] if ids.size == 1 else np.isin(tokens, ids))
 
 
-def _shift(mask: np.ndarray, owner: np.ndarray, gap: int) -> np.ndarray:
-    """out[i] = mask[i - gap] where token i - gap is on the same record as token i (else False)."""
-    out = np.zeros(mask.size, dtype=bool)
-    if abs(gap) >= mask.size or not gap:
-        return out
-    if gap > 0:
-        out[gap:] = mask[:-gap] & (owner[gap:] == owner[:-gap])
-    else:
-        out[:gap] = mask[-gap:] & (owner[:gap] == owner[-gap:])
-    return out
+def _before(at: np.ndarray, prev: np.ndarray, owner: np.ndarray, reach: int) -> np.ndarray:
+    """bool per index of ``at``: some index of ``prev`` lies 1..reach before it on the same record."""
+    if not prev.size or not at.size:
+        return np.zeros(at.size, dtype=bool)
+    j = np.searchsorted(prev, at, side="left") - 1  # the nearest earlier one
+    found = prev[np.maximum(j, 0)]
+    return (j >= 0) & (at - found <= reach) & (owner[found] == owner[at])
+
+
+def _after(at: np.ndarray, nxt: np.ndarray, owner: np.ndarray, reach: int) -> np.ndarray:
+    """bool per index of ``at``: some index of ``nxt`` lies 1..reach after it on the same record."""
+    if not nxt.size or not at.size:
+        return np.zeros(at.size, dtype=bool)
+    j = np.searchsorted(nxt, at, side="right")  # the nearest later one
+    found = nxt[np.minimum(j, nxt.size - 1)]
+    return (j < nxt.size) & (found - at <= reach) & (owner[found] == owner[at])
 
 
 def in_order(streams: TokenStreams, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int],
@@ -200,14 +208,12 @@ def in_order(streams: TokenStreams, field: str, slots: Sequence[Sequence[str]], 
     if not docs.size or not slots:
         return set()
     tokens, owner = _gather(streams, field, docs)
-    reach = _holds(tokens, slots[0])
+    reach = _at(tokens, slots[0])
     for slot in slots[1:]:
-        if not reach.any():
+        if not reach.size:
             return set()
-        before = np.zeros(reach.size, dtype=bool)
-        for gap in range(1, slop + 2):
-            before |= _shift(reach, owner, gap)
-        reach = before & _holds(tokens, slot)
+        at = _at(tokens, slot)
+        reach = at[_before(at, reach, owner, slop + 1)]
     return {int(d) for d in docs[np.unique(owner[reach])]}
 
 
@@ -217,12 +223,9 @@ def near_pairs(streams: TokenStreams, field: str, concepts: Sequence[Sequence[st
     one stands within ``window`` positions (either side) of a word of the other (sorted, int64)."""
     pool = _pool(streams, docs)
     tokens, owner = _gather(streams, field, pool)
-    held = [_holds(tokens, words) for words in concepts]
+    at = [_at(tokens, words) for words in concepts]
     out = []
-    for a, b in zip(held, held[1:], strict=False):
-        near = np.zeros(a.size, dtype=bool)
-        if a.any() and b.any():
-            for gap in range(1, window + 1):
-                near |= _shift(b, owner, gap) | _shift(b, owner, -gap)
-        out.append(pool[np.unique(owner[a & near])])
+    for a, b in zip(at, at[1:], strict=False):
+        near = _before(a, b, owner, window) | _after(a, b, owner, window)
+        out.append(pool[np.unique(owner[a[near]])])
     return out
