@@ -29,6 +29,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +139,10 @@ def _read_streams(reader: Any, n: int, lock: AbstractContextManager[Any]) -> dic
     lens = np.asarray(lengths, dtype=np.int64)
     if got.size > 1 and not np.all(np.diff(got) > 0):  # records came out of docnum order: put them in it
         order = np.argsort(got, kind="stable")
-        idx, _owner = _ranges((np.cumsum(lens) - lens)[order], lens[order])
-        lemma_arr, form_arr, got, lens = lemma_arr[idx], form_arr[idx], got[order], lens[order]
+        starts = (np.cumsum(lens) - lens)[order]
+        lemma_arr, form_arr = (np.concatenate([arr[:0], *(arr[a:a + n] for a, n in zip(starts, lens[order], strict=True))])
+                               for arr in (lemma_arr, form_arr))
+        got, lens = got[order], lens[order]
     per_doc = np.zeros(n, dtype=np.int64)
     per_doc[got] = lens
     offsets = np.zeros(n + 1, dtype=np.int64)
@@ -147,25 +150,51 @@ def _read_streams(reader: Any, n: int, lock: AbstractContextManager[Any]) -> dic
     return {"hash": HASH, "offsets": offsets, "lemma": lemma_arr, "form": form_arr}
 
 
-def _ranges(starts: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(indices of the ranges [starts[i], starts[i] + lens[i]) one after another, the range of each)."""
-    total = int(lens.sum())
-    owner = np.repeat(np.arange(lens.size, dtype=np.int64), lens)
-    if not total:
-        return np.zeros(0, dtype=np.int64), owner
-    first = np.cumsum(lens) - lens  # where each range begins in the output
-    return np.arange(total, dtype=np.int64) + (starts - first)[owner], owner
-
-
 # ------------------------------------------------------------------ the positional tests
-def _gather(streams: TokenStreams, field: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(token ids of the records ``docs`` one after another, the index into ``docs`` of each token)."""
-    stream = streams.stream(field)
-    assert stream is not None
-    starts = np.asarray(streams.offsets[docs], dtype=np.int64)
-    lens = np.asarray(streams.offsets[docs + 1], dtype=np.int64) - starts
-    idx, owner = _ranges(starts, lens)
-    return np.asarray(stream[idx]), owner
+Hits = tuple[np.ndarray, np.ndarray]  # (ascending indices into the gathered tokens, the record of each)
+
+
+class _Gathered:
+    """The tokens of a few records one after another, and where the words of a query stand among them."""
+
+    def __init__(self, streams: TokenStreams, field: str, docs: np.ndarray, words: Iterable[str]) -> None:
+        stream = streams.stream(field)
+        assert stream is not None
+        view = np.asarray(stream)  # a plain view of the mapped file: slicing it costs no memmap bookkeeping
+        ends = np.asarray(streams.offsets[docs + 1], dtype=np.int64)
+        starts = np.asarray(streams.offsets[docs], dtype=np.int64)
+        first = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(ends - starts)])
+        tokens = np.concatenate([view[:0], *(view[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True))])
+        wanted = _ids(words)
+        # one pass over the tokens: a 64K-entry table of the words' low 16 bits finds the few candidates,
+        # compared in full after; each word's own test (``hits``) is then on these few
+        table = np.zeros(1 << 16, dtype=bool)
+        table[wanted.astype(np.uint16)] = True
+        at = np.flatnonzero(np.take(table, tokens.astype(np.uint16)))  # take: 3x a fancy index here
+        at = at[_member(tokens[at], wanted)]
+        self._at = at
+        self._ids = tokens[at]
+        self._owner = np.searchsorted(first, at, side="right") - 1  # index into docs
+
+    def hits(self, words: Iterable[str]) -> Hits:
+        """Where one of ``words`` stands (each among the words given when gathering)."""
+        sel = _member(self._ids, _ids(words))
+        return self._at[sel], self._owner[sel]
+
+
+def _ids(words: Iterable[str]) -> np.ndarray:
+    return np.unique(np.fromiter(map(_query_id, words), dtype=np.uint32))
+
+
+_query_id = lru_cache(maxsize=1 << 16)(token_id)  # a query's words recur from test to test
+
+
+def _member(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """bool per value: it is one of ``wanted`` (a broadcast compare for the usual few words: ``np.isin``
+    costs more in its set-up than in its work here)."""
+    if wanted.size > 32:
+        return np.isin(values, wanted)
+    return (values[:, None] == wanted[None, :]).any(axis=1)
 
 
 def _pool(streams: TokenStreams, docnums: Iterable[int] | np.ndarray) -> np.ndarray:
@@ -174,30 +203,22 @@ def _pool(streams: TokenStreams, docnums: Iterable[int] | np.ndarray) -> np.ndar
     return docs[(docs >= 0) & (docs < streams.n)]
 
 
-def _at(tokens: np.ndarray, words: Iterable[str]) -> np.ndarray:
-    """Ascending indices of the gathered tokens that are (the id of) one of ``words``."""
-    ids = np.fromiter((token_id(w) for w in words), dtype=np.uint32)
-    if not ids.size:
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(tokens == ids[0] if ids.size == 1 else np.isin(tokens, ids))
+def _before(at: Hits, prev: Hits, reach: int) -> np.ndarray:
+    """bool per hit of ``at``: a hit of ``prev`` stands 1..reach tokens before it on the same record."""
+    if not prev[0].size or not at[0].size:
+        return np.zeros(at[0].size, dtype=bool)
+    j = np.searchsorted(prev[0], at[0], side="left") - 1  # the nearest earlier one
+    k = np.maximum(j, 0)
+    return (j >= 0) & (at[0] - prev[0][k] <= reach) & (prev[1][k] == at[1])
 
 
-def _before(at: np.ndarray, prev: np.ndarray, owner: np.ndarray, reach: int) -> np.ndarray:
-    """bool per index of ``at``: some index of ``prev`` lies 1..reach before it on the same record."""
-    if not prev.size or not at.size:
-        return np.zeros(at.size, dtype=bool)
-    j = np.searchsorted(prev, at, side="left") - 1  # the nearest earlier one
-    found = prev[np.maximum(j, 0)]
-    return (j >= 0) & (at - found <= reach) & (owner[found] == owner[at])
-
-
-def _after(at: np.ndarray, nxt: np.ndarray, owner: np.ndarray, reach: int) -> np.ndarray:
-    """bool per index of ``at``: some index of ``nxt`` lies 1..reach after it on the same record."""
-    if not nxt.size or not at.size:
-        return np.zeros(at.size, dtype=bool)
-    j = np.searchsorted(nxt, at, side="right")  # the nearest later one
-    found = nxt[np.minimum(j, nxt.size - 1)]
-    return (j < nxt.size) & (found - at <= reach) & (owner[found] == owner[at])
+def _after(at: Hits, nxt: Hits, reach: int) -> np.ndarray:
+    """bool per hit of ``at``: a hit of ``nxt`` stands 1..reach tokens after it on the same record."""
+    if not nxt[0].size or not at[0].size:
+        return np.zeros(at[0].size, dtype=bool)
+    j = np.searchsorted(nxt[0], at[0], side="right")  # the nearest later one
+    k = np.minimum(j, nxt[0].size - 1)
+    return (j < nxt[0].size) & (nxt[0][k] - at[0] <= reach) & (nxt[1][k] == at[1])
 
 
 def in_order(streams: TokenStreams, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int],
@@ -207,14 +228,15 @@ def in_order(streams: TokenStreams, field: str, slots: Sequence[Sequence[str]], 
     docs = _pool(streams, docnums)
     if not docs.size or not slots:
         return set()
-    tokens, owner = _gather(streams, field, docs)
-    reach = _at(tokens, slots[0])
+    found = _Gathered(streams, field, docs, [w for slot in slots for w in slot])
+    reach = found.hits(slots[0])
     for slot in slots[1:]:
-        if not reach.size:
+        if not reach[0].size:
             return set()
-        at = _at(tokens, slot)
-        reach = at[_before(at, reach, owner, slop + 1)]
-    return {int(d) for d in docs[np.unique(owner[reach])]}
+        at = found.hits(slot)
+        keep = _before(at, reach, slop + 1)
+        reach = at[0][keep], at[1][keep]
+    return set(docs[_marked(docs.size, reach[1])].tolist())
 
 
 def near_pairs(streams: TokenStreams, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray,
@@ -222,10 +244,17 @@ def near_pairs(streams: TokenStreams, field: str, concepts: Sequence[Sequence[st
     """For each pair of neighbouring concepts (lists of words), the records among ``docs`` where a word of
     one stands within ``window`` positions (either side) of a word of the other (sorted, int64)."""
     pool = _pool(streams, docs)
-    tokens, owner = _gather(streams, field, pool)
-    at = [_at(tokens, words) for words in concepts]
+    found = _Gathered(streams, field, pool, [w for words in concepts for w in words])
+    hits = [found.hits(words) for words in concepts]
     out = []
-    for a, b in zip(at, at[1:], strict=False):
-        near = _before(a, b, owner, window) | _after(a, b, owner, window)
-        out.append(pool[np.unique(owner[a[near]])])
+    for a, b in zip(hits, hits[1:], strict=False):
+        near = _before(a, b, window) | _after(a, b, window)
+        out.append(pool[_marked(pool.size, a[1][near])])
     return out
+
+
+def _marked(size: int, which: np.ndarray) -> np.ndarray:
+    """bool[size], True at ``which`` (the records some hit stands on; cheaper than sorting them)."""
+    mask = np.zeros(size, dtype=bool)
+    mask[which] = True
+    return mask
