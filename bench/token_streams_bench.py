@@ -12,7 +12,6 @@ query then runs ``repeat`` times with the streams and ``repeat`` times with the 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -85,7 +84,7 @@ def main() -> None:
                 s.search(SearchRequest(query=q))
                 times.append(time.perf_counter() - t)
                 tests.append(sum(spent))
-            ms, tms = statistics.median(times) * 1000, statistics.median(tests) * 1000
+            ms, tms = min(times) * 1000, min(tests) * 1000  # the best of ``repeat``: the machine may be shared
             totals[mode][0] += ms
             totals[mode][1] += tms
             row += [ms, tms]

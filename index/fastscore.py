@@ -11,7 +11,9 @@ quantised field lengths whoosh stores per document, per-field B, the field boost
 folded into the posting weights at index time, query boosts multiplied in, and
 ``And``/``Or`` summing the scores of their matching children: ``index.evaluate``). Phrases
 are matched from the positions in the postings and scored as the sum of their words (an
-approximation); any other positional query takes its matching docs from whoosh.
+approximation); any other positional query takes its matching docs from whoosh. The positional
+tests of the re-ranking use the generation's token streams (``index.evaluate``, ``index.tokens``); the
+postings' positions answer them only until those are written.
 """
 
 from __future__ import annotations
