@@ -55,15 +55,17 @@ def open_generation(gen: Path) -> Generation:
     )
 
 
-def prepare_generation(gen: Path) -> None:
+def prepare_generation(gen: Path, seeded_from: Path | None = None) -> None:
     """Write the arrays of a just-published generation (filter columns, scorer arrays, token streams) so
-    that no search pays for them, not even the first CLI one; an optimisation, so a failure is ignored."""
+    that no search pays for them, not even the first CLI one; an optimisation, so a failure is ignored.
+    ``seeded_from``: the generation it was written on top of (not for a full rebuild): token streams of
+    unchanged records are copied from it where the engine keeps record numbers (``index.tokens``)."""
     try:
         st = open_generation(gen)
     except Exception:  # noqa: BLE001 - the generation is published; a search builds what is missing
         return
     try:
-        build_streams(gen, st.reader, st.io)
+        build_streams(gen, st.reader, st.io, previous=seeded_from)
     except Exception:  # noqa: BLE001 - as above: the engine's positions answer until a server builds them
         pass
     finally:

@@ -25,6 +25,7 @@ exist (a CLI search on an older generation), the engine answers the tests from i
 from __future__ import annotations
 
 import itertools
+import json
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -37,13 +38,14 @@ from typing import Any
 import numpy as np
 
 from scsearch.index.analysis import form_token
-from scsearch.index.arrays import load_existing, load_or_build
+from scsearch.index.arrays import array_dir, load_existing, load_or_build
 from scsearch.language.tokenize import _TOKEN_RE  # the tokenizer's one pattern (tokenize() without offsets)
 
 BUNDLE = "tokens"
 HASH = "crc32-utf8"
 FIELDS = ("lemma", "form")
 READ_BATCH = 256  # records read per hold of the generation's I/O lock while building
+STABLE_NUMBERS = frozenset({"tantivy"})  # engines whose records keep their number from generation to generation
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,28 @@ def load_streams(gen: Path, n: int) -> TokenStreams | None:
     return _streams(load_existing(gen, BUNDLE, n))
 
 
-def build_streams(gen: Path | None, reader: Any, lock: AbstractContextManager[Any] | None = None) -> TokenStreams:
+def build_streams(gen: Path | None, reader: Any, lock: AbstractContextManager[Any] | None = None,
+                  previous: Path | None = None) -> TokenStreams:
     """Map (or, once, build and write) the streams of the generation in ``gen``; ``reader``: its
-    ``index.readers.IndexReader``; ``lock``: the generation's I/O lock, held per batch of records."""
+    ``index.readers.IndexReader``; ``lock``: the generation's I/O lock, held per batch of records.
+
+    ``previous``: the generation this one was seeded from. Where the engine keeps record numbers
+    (tantivy: a changed record gets a new one), the streams of the records still alive are copied from
+    it and only the new records are read: an incremental ingest does not re-read the whole index."""
     n = int(reader.n)
-    streams = _streams(load_or_build(gen, BUNDLE, n, lambda: _read_streams(reader, n, lock or nullcontext())))
+    old = _previous(previous) if previous is not None and reader.engine in STABLE_NUMBERS else None
+    streams = _streams(load_or_build(gen, BUNDLE, n, lambda: _read_streams(reader, n, lock or nullcontext(), old)))
     assert streams is not None  # a bundle built here has every array
     return streams
+
+
+def _previous(gen: Path) -> TokenStreams | None:
+    """The streams written for ``gen``, whatever its number of records."""
+    try:
+        n = int(json.loads((array_dir(gen) / BUNDLE / "bundle.json").read_text(encoding="utf-8"))["n"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return load_streams(gen, n)
 
 
 def _streams(bundle: dict[str, Any] | None) -> TokenStreams | None:
@@ -115,13 +132,25 @@ def _locked(items: Iterator[Any], lock: AbstractContextManager[Any]) -> Iterable
         yield from batch
 
 
-def _read_streams(reader: Any, n: int, lock: AbstractContextManager[Any]) -> dict[str, Any]:
+def _read_streams(reader: Any, n: int, lock: AbstractContextManager[Any], old: TokenStreams | None
+                  ) -> dict[str, Any]:
     lemma, form = array("I"), array("I")
     lemma_ids, form_ids = _Ids(), _Ids(form_token)
     docnums: list[int] = []
     lengths: list[int] = []
-    with lock:
-        docs = iter(reader.iter_docs())
+    if old is not None and old.n <= n:  # records below old.n that are alive now are unchanged: copy them
+        alive = np.asarray(reader.alive, dtype=bool)
+        kept = np.flatnonzero(alive[: old.n])
+        starts, ends = old.offsets[kept].tolist(), old.offsets[kept + 1].tolist()
+        lemma.frombytes(_slices(old.lemma, starts, ends).tobytes())
+        form.frombytes(_slices(old.form, starts, ends).tobytes())
+        docnums.extend(kept.tolist())
+        lengths.extend(e - b for b, e in zip(starts, ends, strict=True))
+        docs: Iterator[tuple[int, dict[str, Any]]] = (
+            (int(d), reader.stored_fields(int(d))) for d in np.flatnonzero(alive[old.n:]) + old.n)
+    else:
+        with lock:
+            docs = iter(reader.iter_docs())
     for docnum, fields in _locked(docs, lock):
         lemmas = list(map(lemma_ids.__getitem__, str(fields.get("lemma") or "").split()))
         forms = list(map(form_ids.__getitem__, _TOKEN_RE.findall(str(fields.get("text") or ""))))
@@ -144,6 +173,12 @@ def _read_streams(reader: Any, n: int, lock: AbstractContextManager[Any]) -> dic
     return {"hash": HASH, "offsets": offsets, "lemma": lemma_arr, "form": form_arr}
 
 
+def _slices(stream: np.ndarray, starts: list[int], ends: list[int]) -> np.ndarray:
+    """stream[starts[0]:ends[0]], stream[starts[1]:ends[1]], … one after another."""
+    view = np.asarray(stream)  # a plain view of the mapped file: slicing it costs no memmap bookkeeping
+    return np.concatenate([view[:0], *(view[a:b] for a, b in zip(starts, ends, strict=True))])
+
+
 # ------------------------------------------------------------------ the positional tests
 Hits = tuple[np.ndarray, np.ndarray]  # (ascending indices into the gathered tokens, the record of each)
 
@@ -154,11 +189,10 @@ class _Gathered:
     def __init__(self, streams: TokenStreams, field: str, docs: np.ndarray, words: Iterable[str]) -> None:
         stream = streams.stream(field)
         assert stream is not None
-        view = np.asarray(stream)  # a plain view of the mapped file: slicing it costs no memmap bookkeeping
         ends = np.asarray(streams.offsets[docs + 1], dtype=np.int64)
         starts = np.asarray(streams.offsets[docs], dtype=np.int64)
         first = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(ends - starts)])
-        tokens = np.concatenate([view[:0], *(view[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True))])
+        tokens = _slices(stream, starts.tolist(), ends.tolist())
         wanted = _ids(words)
         # one pass over the tokens: a 64K-entry table of the words' low 16 bits finds the few candidates,
         # compared in full after; each word's own test (``hits``) is then on these few

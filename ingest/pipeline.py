@@ -230,7 +230,8 @@ class Pipeline:
                              "sources": sorted(set(roots) | _sources(current))},
                             keep=int(settings.get("keep_generations")),
                         )
-                    prepare_generation(final)  # its arrays and token streams, so that no search builds them
+                    # its arrays and token streams, so that no search builds them
+                    prepare_generation(final, None if self.full else current)
                     report.timings["index"] += time.perf_counter() - t0
                     report.generation = final.name
                 else:
