@@ -49,7 +49,7 @@ def load_or_build(gen: Path | None, name: str, n: int, build: Callable[[], dict[
 
 
 def load_existing(gen: Path, name: str, n: int) -> dict[str, Any] | None:
-    """The bundle ``name`` of a generation when a valid copy is on disk (built by another process), else None."""
+    """The bundle ``name`` of a generation when a valid copy is on disk (never builds it), else None."""
     return _load(array_dir(gen) / name, n)
 
 
@@ -60,8 +60,6 @@ def _load(folder: Path, n: int) -> dict[str, Any] | None:
             return None
         out: dict[str, Any] = dict(info.get("values") or {})
         for key in info.get("arrays") or []:
-            # a plain ndarray view of the mapping: np.memmap's own indexing and ufunc wrapping cost
-            # microseconds per call, and a search indexes these arrays hundreds of times
             out[key] = _map_npy(folder / f"{key}.npy")
         return out
     except (OSError, ValueError, KeyError):

@@ -2,9 +2,8 @@
 
 Words of the query standing together (within ``PROXIMITY_SLOP`` extra words, in order, over the
 ``lemma`` field) multiply a hit's score by 1 + ``PROXIMITY_BONUS``; the exact wording typed (the
-words one after another in the ``form`` field) by 1 + ``EXACT_BONUS`` more. Only the postings
-blocks of the few re-ranked records are read (whoosh: a matcher skips to each; tantivy: phrase queries
-restricted to them), never their text.
+words one after another in the ``form`` field) by 1 + ``EXACT_BONUS`` more. Both tests read the
+generation's token streams of the few re-ranked records (``index.tokens``), never their text.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ dense masks and score vectors of all records; an engine only supplies the leaves
 - ``_load(field, term)``: the live records holding a term and their per-term scores;
 - ``_sequence_mask(slots, slop)``: the records where the words of a phrase stand in order;
 - ``_eval_multiterm`` (prefixes), ``_eval_every``, ``_eval_fallback``;
-- ``in_order`` and ``near_pairs``: the positional tests of the re-ranking (``index.bonus``,
-  ``index.coordination``) on a few candidate records.
+- ``_positions_in_order`` and ``_positions_near_pairs``: the positional tests of the re-ranking
+  (``index.bonus``, ``index.coordination``) from the engine's positions, used only while the generation
+  has no token streams (``index.tokens``); with them, ``in_order``/``near_pairs`` are answered here.
 
 ``index.fastscore`` reads whoosh's postings (BM25F computed here); ``index.tantivy_score`` asks tantivy
 (BM25 per field, from tantivy). ``And``/``Or`` sum the scores of their matching children, as whoosh does.
@@ -25,6 +26,9 @@ from typing import Any
 import numpy as np
 from whoosh import query as Q
 from whoosh.query.terms import MultiTerm
+
+from scsearch.index import tokens
+from scsearch.index.tokens import TokenStreams
 
 MAX_CACHED_TERMS = 50_000
 MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of record numbers + scores
@@ -46,6 +50,7 @@ class Scorer:
         self._cached_postings = 0
         self._empty_ids = np.zeros(0, dtype=np.int32)
         self._empty_scores = np.zeros(0, dtype=np.float32)
+        self._tokens: TokenStreams | None = None
         self._local = threading.local()  # .memo: the subtrees evaluated by the search running in this thread
         self._stats: dict[Any, float] = {}  # per-generation statistics of queries (``statistic``)
 
@@ -268,15 +273,42 @@ class Scorer:
         raise NotImplementedError
 
     # ------------------------------------------------------------ positional tests of the re-ranking
+    def use_tokens(self, streams: TokenStreams | None) -> None:
+        """Answer the positional tests from the generation's token streams (``index.tokens``) from now on."""
+        self._tokens = streams
+
+    @property
+    def tokens(self) -> TokenStreams | None:
+        """The generation's token streams, when they are mapped."""
+        return self._tokens
+
     def in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int) -> set[int]:
         """The ``docnums`` where a word of slots[0] is followed by one of slots[1] … each 1..slop+1
-        positions later (one slot: the docnums holding one of its words)."""
-        raise NotImplementedError
+        positions later (one slot: the docnums holding one of its words). From the token streams; the
+        engine's own positions only while the generation has none."""
+        streams = self._tokens
+        if streams is not None and streams.stream(field) is not None:
+            return tokens.in_order(streams, field, slots, docnums, slop)
+        return self._positions_in_order(field, slots, docnums, slop)
 
     def near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
                    ) -> list[np.ndarray]:
         """For each pair of neighbouring concepts (lists of lemmas), the record numbers among ``docs``
-        where a lemma of one stands within ``window`` words (either side) of a lemma of the other."""
+        where a lemma of one stands within ``window`` words (either side) of a lemma of the other.
+        From the token streams; the engine's own positions only while the generation has none."""
+        streams = self._tokens
+        if streams is not None and streams.stream(field) is not None:
+            return tokens.near_pairs(streams, field, concepts, docs, window)
+        return self._positions_near_pairs(field, concepts, docs, window)
+
+    def _positions_in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int
+                            ) -> set[int]:
+        """``in_order`` from the engine's positions."""
+        raise NotImplementedError
+
+    def _positions_near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
+                              ) -> list[np.ndarray]:
+        """``near_pairs`` from the engine's positions."""
         raise NotImplementedError
 
     def warm_positions(self, field: str, terms: Sequence[str]) -> None:

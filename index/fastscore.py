@@ -11,7 +11,9 @@ quantised field lengths whoosh stores per document, per-field B, the field boost
 folded into the posting weights at index time, query boosts multiplied in, and
 ``And``/``Or`` summing the scores of their matching children: ``index.evaluate``). Phrases
 are matched from the positions in the postings and scored as the sum of their words (an
-approximation); any other positional query takes its matching docs from whoosh.
+approximation); any other positional query takes its matching docs from whoosh. The positional
+tests of the re-ranking use the generation's token streams (``index.evaluate``, ``index.tokens``); the
+postings' positions answer them only until those are written.
 """
 
 from __future__ import annotations
@@ -299,7 +301,8 @@ class FastScorer(Scorer):
         return mask, scores
 
     # ------------------------------------------------------------ positional tests of the re-ranking
-    def in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int) -> set[int]:
+    def _positions_in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int
+                            ) -> set[int]:
         """Answered from the postings blocks of the few docnums (a matcher skips to each), never their text.
         Docnums lacking a word of some slot are dropped first, from the (cached) postings: no positions read."""
         pool = np.asarray(sorted(set(docnums)), dtype=np.int64)
@@ -328,8 +331,8 @@ class FastScorer(Scorer):
                 return set()
         return set(reach or ())
 
-    def near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
-                   ) -> list[np.ndarray]:
+    def _positions_near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
+                              ) -> list[np.ndarray]:
         """From the cached positions of each lemma (a lemma on over PROXIMITY_MAX_READ pages whose
         positions are not cached yet is left out: reading them would cost more than the bonus is worth)."""
         positions = [self._concept_positions(field, lemmas, docs) for lemmas in concepts]

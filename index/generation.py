@@ -17,9 +17,10 @@ from scsearch.index import store
 from scsearch.index.columns import Columns, build_columns
 from scsearch.index.dedup import collapse_formats
 from scsearch.index.evaluate import Scorer
-from scsearch.index.hot_postings import map_existing_hot_postings, share_hot_postings
+from scsearch.index.hot_postings import HOT_TERMS, map_existing_hot_postings, share_hot_postings
 from scsearch.index.lexicon import Lexicon
 from scsearch.index.readers import IndexReader, open_engine
+from scsearch.index.tokens import build_streams, load_streams
 
 
 @dataclass
@@ -43,6 +44,7 @@ def open_generation(gen: Path) -> Generation:
     ``gen/arrays``."""
     reader, scorer = open_engine(gen)
     map_existing_hot_postings(gen, scorer)  # what a server wrote serves a CLI search too
+    scorer.use_tokens(load_streams(gen, reader.n))  # mapped when written; else built by prewarm_postings
     return Generation(
         path=gen,
         reader=reader,
@@ -54,12 +56,34 @@ def open_generation(gen: Path) -> Generation:
     )
 
 
+def prepare_generation(gen: Path, seeded_from: Path | None = None) -> None:
+    """Write the arrays of a just-published generation (filter columns, scorer arrays, token streams, the
+    frequent terms' postings) so
+    that no search pays for them, not even the first CLI one; an optimisation, so a failure is ignored.
+    ``seeded_from``: the generation it was written on top of (not for a full rebuild): token streams of
+    unchanged records are copied from it where the engine keeps record numbers (``index.tokens``)."""
+    try:
+        st = open_generation(gen)
+    except Exception:  # noqa: BLE001 - the generation is published; a search builds what is missing
+        return
+    try:
+        build_streams(gen, st.reader, st.io, previous=seeded_from)
+        share_hot_postings(gen, st.reader, st.fast, st.io, HOT_TERMS)  # a CLI search maps them too
+    except Exception:  # noqa: BLE001 - as above: the engine's positions answer until a server builds them
+        pass
+    finally:
+        st.reader.close()
+
+
 def prewarm_postings(st: Generation, number: int) -> None:
-    """Map the postings of the ``number`` most frequent lemmas (written once next to the generation,
-    shared by every process) and read the positions of the most frequent quarter into this process's
-    cache, one term at a time under the I/O lock, so the first searches after a re-index find them warm."""
+    """Map the postings of the ``number`` most frequent lemmas and the token streams of the re-ranking
+    (``index.tokens``; both written once next to the generation, shared by every process) and read the
+    positions of the most frequent quarter into this process's cache, one term at a time under the I/O
+    lock, so the first searches after a re-index find them warm."""
     try:
         share_hot_postings(st.path, st.reader, st.fast, st.io, number)
+        if st.fast.tokens is None:
+            st.fast.use_tokens(build_streams(st.path, st.reader, st.io))
         for field, share in (("lemma", 4), ("form", 8)):  # phrases and proximity; the exact wording
             with st.io:
                 terms = st.reader.most_frequent_terms(field, number // share)

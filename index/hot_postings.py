@@ -15,6 +15,7 @@ from scsearch.index.evaluate import Postings, Scorer
 
 FIELDS = (("lemma", 1), ("form", 4), ("stem", 4), ("head", 8))  # field, share: number // share of its terms
 PREFIX = "hot-"
+HOT_TERMS = 2000  # lemmas a server pre-reads (and ``prepare_generation`` writes) per generation
 
 
 class HotPostings(Mapping[tuple[str, bytes], Postings]):

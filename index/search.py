@@ -26,6 +26,7 @@ from scsearch.index.arrays import touch
 from scsearch.index.columns import empty_facets, facet_counts, filter_mask
 from scsearch.index.coordination import coordinate
 from scsearch.index.generation import Generation, active_lemmatizer_name, open_generation, prewarm_postings
+from scsearch.index.hot_postings import HOT_TERMS
 from scsearch.index.lexicon import Lexicon, dictionary_lemmas, set_cache_dir
 from scsearch.index.plan import QueryPlan, QueryPlanner
 from scsearch.index.query import ParsedQuery, is_stopword, parse
@@ -35,7 +36,6 @@ from scsearch.index.types import QueryExpansion, SearchRequest, SearchResponse
 from scsearch.language.tokenize import fold
 
 BACKFILL_BELOW = 3  # fewer pages with every word than this: pages with some of the words follow them
-PREWARM_DEFAULT = 2000  # frequent lemmas whose postings ``Searcher.prewarm()`` reads
 
 __all__ = ["Searcher", "active_lemmatizer_name"]
 
@@ -97,7 +97,7 @@ class Searcher:
             return
         touch([*st.cols.arrays(), *st.fast.arrays()])
         if not self.prewarm_terms:
-            prewarm_postings(st, PREWARM_DEFAULT)
+            prewarm_postings(st, HOT_TERMS)
         else:
             self.wait_warm()
 

@@ -13,12 +13,12 @@ engines rank by the same features. What differs, and why (docs/search.md, "Two e
   (many lemma alternatives and gaps) a phrase falls back to "every word on the page" and a bonus is not given;
 - prefixes (``dotac*``) follow whoosh's rule for the whole index, not per segment: a constant 1.0 with over
   two expansions in an index of at most 5,000 records (or 1,024+ expansions), else the sum of their BM25;
-- proximity in the coordination ranking is asked of tantivy for every lemma (whoosh skips lemmas on
-  over 2,000 pages whose positions are not cached yet, to save reading them).
+- without token streams, proximity in the coordination ranking is asked of tantivy for every lemma (whoosh
+  skips lemmas on over 2,000 pages whose positions are not cached yet, to save reading them).
 
-tantivy does not hand out positions, so the positional tests of the re-ranking (``in_order``,
-``near_pairs``) are phrase queries restricted to the candidate records by a ``TermSetQuery`` on ``recno``
-(tantivy then checks positions on those records only).
+The positional tests of the re-ranking come from the generation's token streams (``index.tokens``); until
+those are written, as tantivy does not hand out positions, they are phrase queries restricted to the
+candidate records by a ``TermSetQuery`` on ``recno`` (tantivy then checks positions on those records only).
 """
 
 from __future__ import annotations
@@ -176,7 +176,8 @@ class TantivyScorer(Scorer):
         return mask
 
     # ------------------------------------------------------------ positional tests of the re-ranking
-    def in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int) -> set[int]:
+    def _positions_in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int
+                            ) -> set[int]:
         if not docnums or not slots or not all(slots):
             return set()
         if len(slots) == 1:
@@ -189,8 +190,8 @@ class TantivyScorer(Scorer):
             return set()
         return {int(d) for d in self._within(query, docnums, field, slots)}
 
-    def near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
-                   ) -> list[np.ndarray]:
+    def _positions_near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
+                              ) -> list[np.ndarray]:
         out = []
         for a, b in zip(concepts, concepts[1:], strict=False):
             # either order within ``window``: a sloppy a…b (slop window - 1) covers a before b up to window

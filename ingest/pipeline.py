@@ -31,6 +31,7 @@ from scsearch.index import manifest as manifests
 from scsearch.index import store
 from scsearch.index.dedup import assign_groups
 from scsearch.index.engine import engine_of, requested_engine
+from scsearch.index.generation import prepare_generation
 from scsearch.index.manifest import Manifest, ManifestEntry
 from scsearch.index.records import doc_id_for
 from scsearch.index.schema import SCHEMA_VERSION
@@ -229,6 +230,8 @@ class Pipeline:
                              "sources": sorted(set(roots) | _sources(current))},
                             keep=int(settings.get("keep_generations")),
                         )
+                    # its arrays and token streams, so that no search builds them
+                    prepare_generation(final, None if self.full else current)
                     report.timings["index"] += time.perf_counter() - t0
                     report.generation = final.name
                 else:

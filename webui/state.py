@@ -7,19 +7,17 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from scsearch.index.hot_postings import HOT_TERMS
 from scsearch.index.search import Searcher
 
 _KEY = "scsearch"
-
-
-PREWARM_TERMS = 2000  # most frequent lemmas read into memory when a generation opens
 
 
 class AppState:
     """The searcher of one app and a cache of the documents of its current generation."""
 
     def __init__(self, data_dir: str) -> None:
-        self.searcher = Searcher(data_dir, prewarm=PREWARM_TERMS)
+        self.searcher = Searcher(data_dir, prewarm=HOT_TERMS)  # frequent postings read when a generation opens
         self._lock = threading.Lock()
         self._docs_gen: str | None = None
         self._docs: dict[str, dict[str, Any]] = {}
