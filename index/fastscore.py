@@ -256,25 +256,28 @@ class FastScorer(Scorer):
         return out
 
     def _sequence_mask(self, slots: Slots, slop: int) -> np.ndarray:
-        reach: np.ndarray | None = None
-        for slot in slots:
-            lists = [self.positions(f, bt) for f, bt in slot if bt is not None]
-            keys = lists[0] if len(lists) == 1 else np.unique(np.concatenate([np.zeros(0, np.int64), *lists]))
-            if reach is None:
-                reach = keys
-            elif keys.size:
+        # each slot's terms are tested one sorted list at a time (no union of huge position lists)
+        reach = np.zeros(0, dtype=np.int64)
+        for i, slot in enumerate(slots):
+            lists = [k for k in (self.positions(f, bt) for f, bt in slot if bt is not None) if k.size]
+            if not lists:
+                reach = np.zeros(0, dtype=np.int64)
+                break
+            if i == 0:
+                reach = lists[0] if len(lists) == 1 else np.concatenate(lists)  # disjoint: one token a position
+            else:
                 found = []
                 for gap in range(1, slop + 1):
                     cand = reach + gap
-                    at = np.minimum(np.searchsorted(keys, cand), keys.size - 1)
-                    found.append(cand[keys[at] == cand])
+                    hit = np.zeros(cand.size, dtype=bool)
+                    for keys in lists:
+                        at = np.minimum(np.searchsorted(keys, cand), keys.size - 1)
+                        hit |= keys[at] == cand
+                    found.append(cand[hit])
                 reach = found[0] if len(found) == 1 else np.unique(np.concatenate(found))
-            else:
-                reach = keys
             if not reach.size:
                 break
         mask = np.zeros(self._n, dtype=bool)
-        assert reach is not None
         mask[reach >> 32] = True
         return mask
 
