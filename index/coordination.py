@@ -66,9 +66,11 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
     if not idx.size:
         return out
     k = idx.size
+    in_full = full[idx]
+    partial_pages = not in_full.all()  # pages without every concept are graded (usually there are none)
     total = np.zeros(k, dtype=np.float64)
     covered = np.zeros(k, dtype=np.float64)
-    graded = np.zeros(k, dtype=np.float64)  # coverage with each concept's BM25 saturated (pages without all)
+    graded = np.zeros(k if partial_pages else 0, dtype=np.float64)  # each concept's BM25 saturated
     best = np.empty(k, dtype=np.float64)  # scratch arrays, reused for every concept (no allocation per step)
     held = np.empty(k, dtype=np.float64)
     tmp = np.empty(k, dtype=np.float64)
@@ -99,18 +101,21 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
         share = held
         share *= weight * idf
         covered += share
+        weight_sum += weight * idf
+        if not partial_pages:
+            continue
         half = fast.statistic(("median", c.own, c.related), partial(_median_positive, every))
         np.add(best, half, out=tmp)  # share x (0.5 + 0.5 x best / (best + half)), in that order
         np.divide(np.multiply(best, 0.5, out=best), tmp, out=tmp)
         tmp += 0.5
         tmp *= share
         graded += tmp
-        weight_sum += weight * idf
     coverage = covered / weight_sum if weight_sum > 0 else np.ones(k)
-    in_full = full[idx]
     # pages with every concept: BM25F x coverage (< 1 when a concept is there only as a related word);
     # the others: by the (rarity-weighted) concepts they hold, BM25F only grading each concept
-    scores = np.where(in_full, total * coverage**COORD_POWER, graded / max(weight_sum, 1e-9))
+    scores = total * coverage**COORD_POWER
+    if partial_pages:
+        scores = np.where(in_full, scores, graded / max(weight_sum, 1e-9))
     scores *= _proximity(fast, concepts, idx, scores)
     scores = _lift(scores, in_full, ~in_full)
     scores = _lift(scores, in_full & own_all, in_full & ~own_all)
