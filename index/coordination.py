@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import query as Q
 
+from scsearch.index import qtree as Q
 from scsearch.index.evaluate import Scorer
 
 COORD_POWER = 2.0  # how strongly the share of (rare) concepts covered decides

@@ -1,8 +1,8 @@
 """The engine-neutral part of scoring: boolean query trees evaluated with numpy over record numbers.
 
-A query plan (``index.plan``) is a tree of whoosh query objects used as plain data: ``Term``, ``Or``,
-``And``, ``AndNot``, ``Phrase``/``Sequence``, ``Prefix``, ``Every``. ``Scorer`` walks that tree over
-dense masks and score vectors of all records; an engine only supplies the leaves:
+A query plan (``index.plan``) is a tree of ``index.qtree`` objects (whoosh's names and meanings):
+``Term``, ``Or``, ``And``, ``AndNot``, ``Phrase``/``Sequence``, ``Prefix``, ``Every``. ``Scorer`` walks
+that tree over dense masks and score vectors of all records; an engine only supplies the leaves:
 
 - ``_load(field, term)``: the live records holding a term and their per-term scores;
 - ``_sequence_mask(slots, slop)``: the records where the words of a phrase stand in order;
@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from whoosh import query as Q
-from whoosh.query.terms import MultiTerm
+
+from scsearch.index import qtree as Q
+from scsearch.index.qtree import MultiTerm
 
 MAX_CACHED_TERMS = 50_000
 MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of record numbers + scores
@@ -119,8 +120,6 @@ class Scorer:
 
     def _eval(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
         """Dense (mask, scores) of a query; scores are zero outside the mask (deleted records aside)."""
-        if q is Q.NullQuery or isinstance(q, Q.NullQuery.__class__):
-            return self._zeros()
         if isinstance(q, Q.Term):
             mask, scores = self._zeros()
             self._add_term(mask, scores, q.fieldname, self.term_bytes(q), q.boost)

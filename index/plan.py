@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from whoosh import query as Q
-
+from scsearch.index import qtree as Q
 from scsearch.index.coordination import Concept
 from scsearch.index.expansion import (
     Expansion,
