@@ -161,7 +161,7 @@ def start_generation(data_dir: Path, *, fresh: bool = False) -> NewGeneration:
     tmp = root / f"{GEN_PREFIX}{nxt:06d}.tmp"
     if base is not None and not fresh:
         _copy_tree_linked(base, tmp)
-        for name in (META, MANIFEST, "columns.pickle"):  # columns.pickle: left by older versions
+        for name in (META, MANIFEST, "columns.pickle", "typos.pickle"):  # the pickles: left by older versions
             with contextlib.suppress(FileNotFoundError):
                 (tmp / name).unlink()
     else:
