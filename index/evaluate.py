@@ -198,7 +198,7 @@ class Scorer:
         if isinstance(q, Q.Term):
             return [(q.fieldname, self.term_bytes(q))]
         if type(q) is Q.Or and all(isinstance(sub, Q.Term) for sub in q.subqueries):
-            return [(sub.fieldname, self.term_bytes(sub)) for sub in q.subqueries]
+            return [(sub.fieldname, self.term_bytes(sub)) for sub in q.subqueries if isinstance(sub, Q.Term)]
         return None
 
     def _eval_sequence(self, q: Any) -> tuple[np.ndarray, np.ndarray] | None:

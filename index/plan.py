@@ -231,16 +231,16 @@ class QueryPlanner:
             names = [clauses[i].words[0] for i in idx]
             # a page naming the entity carries its token; the words themselves are the fallback
             # (all of them, anywhere on the page: no span matching on this path)
-            alt = Q.And([self._word_query(w, False, False) for w in names]) if len(names) > 1 \
+            spelled = Q.And([self._word_query(w, False, False) for w in names]) if len(names) > 1 \
                 else self._word_query(names[0], False, False)
             if partial:  # every word counts on its own when only some words need to match
                 required.append(Q.Term("entity", tok, boost=ENTITY_BOOST))
                 required.extend(self._word_query(w, False, False) for w in names)
             else:
-                required.append(Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt]))
+                required.append(Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), spelled]))
             if len(names) > 1:
                 proximity.extend(frozenset(self.candidates(w)) for w in names)
-            concepts.append(Concept(" ".join(names), Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt]),
+            concepts.append(Concept(" ".join(names), Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), spelled]),
                                     None, tuple(c for w in names for c in self.candidates(w, False))))
             words.extend(self.word(w, ENTITY) for w in names)
         for i, c in enumerate(clauses):
