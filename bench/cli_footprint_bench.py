@@ -1,5 +1,6 @@
 """Peak RSS and wall time of ``scsearch search`` CLI processes on an existing index (nothing is built),
-and the modules such a search imports.
+the time of a fresh searcher (new ``Searcher`` + one search, in a warm process; filters left out), and the
+modules such a search imports.
 
     .venv/bin/python bench/cli_footprint_bench.py DATA_DIR [DATA_DIR ...] [--repeat 3] [--repo CHECKOUT]
         [--classes "typo / partial"]
@@ -13,6 +14,7 @@ simplemma or pdf libraries were imported at all.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -75,6 +77,30 @@ def imports(repo: Path, data: Path) -> tuple[list[tuple[int, str]], list[str]]:
     return sorted(rows, reverse=True)[:12], sorted(names & set(HEAVY))
 
 
+FRESH = """
+import json, sys, time
+from scsearch.index.search import Searcher
+from scsearch.index.types import SearchRequest
+Searcher(sys.argv[1]).search(SearchRequest(query="dotace"))  # imports and page cache warm, as in engine_bench
+out = {}
+for cls, items in json.loads(sys.argv[2]).items():
+    for item in items:
+        t = time.perf_counter()
+        Searcher(sys.argv[1]).search(SearchRequest(**item))
+        out.setdefault(cls, []).append(time.perf_counter() - t)
+print(json.dumps(out))
+"""
+
+
+def fresh(repo: Path, data: Path, repeat: int) -> dict[str, list[float]]:
+    """Seconds of a new ``Searcher`` + one search per query (a warm process: what a CLI search does in process)."""
+    plain = {cls: [{"query": i["query"]} for i in items] * repeat for cls, items in QUERIES.items()}
+    proc = subprocess.run([sys.executable, "-c", FRESH, str(data), json.dumps(plain)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(repo)), cwd=tempfile.gettempdir(), check=True)
+    found: dict[str, list[float]] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return found
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data", type=Path, nargs="+")
@@ -99,6 +125,10 @@ def main() -> None:
                 print(f"| {cls} | {item['query']} | {summary_ms([g[0] for g in got])[0]:.0f} | {rss / 1024:.0f} |")
         p50, p95, _mean = summary_ms(walls)
         print(f"| all | | p50 {p50:.0f} / p95 {p95:.0f} | {peak / 1024:.0f} |")
+        print("\n| fresh searcher, in process | p50 (ms) | p95 (ms) |\n|---|---:|---:|")
+        for cls, secs in fresh(repo, data, args.repeat).items():
+            p50, p95, _mean = summary_ms(secs)
+            print(f"| {cls} | {p50:.1f} | {p95:.1f} |")
         slow, heavy = imports(repo, data)
         print(f"\nheavy packages imported by a search: {heavy or 'none'}")
         print("slowest imports (cumulative ms): " + ", ".join(f"{name} {us / 1000:.0f}" for us, name in slow))
