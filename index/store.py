@@ -3,7 +3,7 @@
 Layout of ``DATA_DIR/index``::
 
     CURRENT              name of the generation that serves searches (replaced atomically)
-    gen-000007/          a whoosh index + meta.json + manifest.json + lexicon.pickle
+    gen-000007/          an index (whoosh or tantivy) + meta.json + manifest.json + lexicon.pickle + typos.sqlite
     gen-000008.tmp/      a generation being written (removed if a writer died)
 
 A writer copies the current generation (hard links: whoosh never rewrites a
