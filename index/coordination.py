@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-from whoosh import query as Q
 
+from scsearch.index import qtree as Q
 from scsearch.index.evaluate import Scorer
 
 COORD_POWER = 2.0  # how strongly the share of (rare) concepts covered decides

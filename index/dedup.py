@@ -14,8 +14,8 @@ The threshold is measured on the sample corpus (docs/records.md, ``bench/dedup_s
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -33,7 +33,11 @@ MIN_JACCARD = 0.25  # implied by the two above: containment 0.7 at size ratio 0.
 _CHUNK = 8192  # shingles hashed at once (memory: PERMUTATIONS x _CHUNK x 8 bytes)
 
 
+@lru_cache(maxsize=1)
 def _coefficients() -> tuple[np.ndarray, np.ndarray]:
+    """The permutations' factors (computed on first use: hashlib's OpenSSL costs a search process ~4 MB)."""
+    import hashlib
+
     a, b = [], []
     for i in range(PERMUTATIONS):
         h = hashlib.blake2b(f"scsearch-minhash-{i}".encode(), digest_size=16).digest()
@@ -42,14 +46,13 @@ def _coefficients() -> tuple[np.ndarray, np.ndarray]:
     return np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64)
 
 
-_A, _B = _coefficients()
-
-
 def shingles(text: str) -> set[int]:
     """64-bit hashes of the folded word shingles of a text (numbers kept, punctuation and layout dropped)."""
     words = re.findall(r"[a-z0-9]+", fold(text))
     if len(words) < SHINGLE:
         words = words + [""] * (SHINGLE - len(words)) if words else []
+    import hashlib
+
     out = set()
     for i in range(max(0, len(words) - SHINGLE + 1)):
         key = " ".join(words[i : i + SHINGLE]).encode("utf-8")
@@ -62,10 +65,11 @@ def signature(text: str) -> list[int]:
     hashes = np.fromiter(shingles(text), dtype=np.uint64)
     if not hashes.size:
         return []
+    mul, add = _coefficients()
     sig = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, hashes.size, _CHUNK):
         chunk = hashes[start : start + _CHUNK]
-        sig = np.minimum(sig, (_A[:, None] * chunk[None, :] + _B[:, None]).min(axis=1))  # wraps modulo 2**64
+        sig = np.minimum(sig, (mul[:, None] * chunk[None, :] + add[:, None]).min(axis=1))  # wraps modulo 2**64
     return [int(x) for x in sig]
 
 

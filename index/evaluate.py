@@ -1,8 +1,8 @@
 """The engine-neutral part of scoring: boolean query trees evaluated with numpy over record numbers.
 
-A query plan (``index.plan``) is a tree of whoosh query objects used as plain data: ``Term``, ``Or``,
-``And``, ``AndNot``, ``Phrase``/``Sequence``, ``Prefix``, ``Every``. ``Scorer`` walks that tree over
-dense masks and score vectors of all records; an engine only supplies the leaves:
+A query plan (``index.plan``) is a tree of ``index.qtree`` objects (whoosh's names and meanings):
+``Term``, ``Or``, ``And``, ``AndNot``, ``Phrase``/``Sequence``, ``Prefix``, ``Every``. ``Scorer`` walks
+that tree over dense masks and score vectors of all records; an engine only supplies the leaves:
 
 - ``_load(field, term)``: the live records holding a term and their per-term scores;
 - ``_sequence_mask(slots, slop)``: the records where the words of a phrase stand in order;
@@ -24,10 +24,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from whoosh import query as Q
-from whoosh.query.terms import MultiTerm
 
+from scsearch.index import qtree as Q
 from scsearch.index import tokens
+from scsearch.index.qtree import MultiTerm
 from scsearch.index.tokens import TokenStreams
 
 MAX_CACHED_TERMS = 50_000
@@ -161,8 +161,6 @@ class Scorer:
         return found[1], found[2]
 
     def _eval_uncached(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
-        if q is Q.NullQuery or isinstance(q, Q.NullQuery.__class__):
-            return self._zeros()
         if isinstance(q, Q.Term):
             mask, scores = self._zeros()
             self._add_term(mask, scores, q.fieldname, self.term_bytes(q), q.boost)
@@ -240,7 +238,7 @@ class Scorer:
         if isinstance(q, Q.Term):
             return [(q.fieldname, self.term_bytes(q))]
         if type(q) is Q.Or and all(isinstance(sub, Q.Term) for sub in q.subqueries):
-            return [(sub.fieldname, self.term_bytes(sub)) for sub in q.subqueries]
+            return [(sub.fieldname, self.term_bytes(sub)) for sub in q.subqueries if isinstance(sub, Q.Term)]
         return None
 
     def _eval_sequence(self, q: Any) -> tuple[np.ndarray, np.ndarray] | None:

@@ -25,14 +25,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import query as Q
-from whoosh.query.terms import MultiTerm
+from whoosh import query as wq
+from whoosh.query.terms import MultiTerm as WhooshMultiTerm
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from scsearch.index import evaluate
+from scsearch.index import qtree as Q
 from scsearch.index.arrays import load_or_build
 from scsearch.index.evaluate import Postings, Scorer, Slots
+from scsearch.index.whoosh_query import to_whoosh
 from scsearch.index.whoosh_read import length_byte_slow, length_bytes, read_positions, read_postings, skip_to
 
 __all__ = ["FastScorer", "Postings", "read_postings"]
@@ -44,7 +46,7 @@ _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float
 
 
 class FastScorer(Scorer):
-    """Evaluates whoosh queries with numpy; one instance per opened searcher (generation)."""
+    """Evaluates query trees (``index.qtree``) with numpy; one instance per opened searcher (generation)."""
 
     def __init__(self, searcher: Any, gen: Path | None = None) -> None:
         """``gen``: the generation's folder, where the per-generation arrays are kept memory-mapped."""
@@ -153,11 +155,14 @@ class FastScorer(Scorer):
             mask = (self._lengths[field] > 0) & self._alive
         else:
             mask = np.zeros(self._n, dtype=bool)
-            docs = np.fromiter(q.docs(self._searcher), dtype=np.int64)
+            docs = np.fromiter(to_whoosh(q).docs(self._searcher), dtype=np.int64)
             mask[docs] = True
         return mask, np.where(mask, np.float32(q.boost), np.float32(0.0)).astype(np.float32)
 
-    def _eval_multiterm(self, q: MultiTerm) -> tuple[np.ndarray, np.ndarray]:
+    def _eval_multiterm(self, q: Q.MultiTerm) -> tuple[np.ndarray, np.ndarray]:
+        return self._whoosh_multiterm(to_whoosh(q))
+
+    def _whoosh_multiterm(self, q: WhooshMultiTerm) -> tuple[np.ndarray, np.ndarray]:
         """Prefix, Wildcard, ...: scored as whoosh does, segment by segment.
 
         whoosh expands the pattern per segment: one term keeps its plain BM25 score
@@ -174,7 +179,7 @@ class FastScorer(Scorer):
             if not btexts:
                 continue
             count = leaf.doc_count_all()
-            many = len(btexts) >= Q.Or.TOO_MANY_CLAUSES
+            many = len(btexts) >= wq.Or.TOO_MANY_CLAUSES
             constant = q.constantscore and (many or (len(btexts) > 2 and count <= 5000))
             boost = q.boost if len(btexts) > 1 else 1.0
             for bt in btexts:
@@ -283,15 +288,18 @@ class FastScorer(Scorer):
 
     def _eval_fallback(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
         """Any other query: whoosh decides the matches; the score sums its term leaves."""
+        wquery = to_whoosh(q)
         mask = np.zeros(self._n, dtype=bool)
-        docs = np.fromiter(q.docs(self._searcher), dtype=np.int64)
+        docs = np.fromiter(wquery.docs(self._searcher), dtype=np.int64)
         if docs.size:
             mask[docs] = True
         scores = np.zeros(self._n, dtype=np.float32)
-        for leaf in q.leaves():
-            if isinstance(leaf, (Q.Term, MultiTerm)):
-                _, s = self._eval(leaf)
-                scores += s
+        for leaf in wquery.leaves():
+            if isinstance(leaf, wq.Term):
+                self._add_term(np.zeros(self._n, dtype=bool), scores, leaf.fieldname,
+                               self.term_bytes(Q.Term(leaf.fieldname, leaf.text)), leaf.boost)
+            elif isinstance(leaf, WhooshMultiTerm):
+                scores += self._whoosh_multiterm(leaf)[1]
             else:
                 try:
                     terms = list(leaf.terms(phrases=True))

@@ -18,17 +18,18 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from scsearch.index import typos
 from scsearch.language.tokenize import fold
 
 FILE = "lexicon.pickle"
-TYPO_FILE = "typos.pickle"  # the typo (deletion) index, written with the generation
+TYPO_FILE = typos.FILE  # the typo (deletion) index, written with the generation (index/typos.py)
 
 
 class Lexicon:
     def __init__(self) -> None:
         self.forms: dict[str, Mapping[str, int]] = {}  # folded form -> folded lemma -> count
-        self._deletes: dict[str, set[str]] | None = None
-        self._directory: Path | None = None  # where a saved typo index can be loaded from
+        self._deletes: dict[str, set[str]] | None = None  # the typo index in memory (a lexicon being written)
+        self._typos: typos.TypoIndex | None = None  # the saved typo index of a loaded generation
 
     # ------------------------------------------------------------ building
     def add(self, pairs: Iterable[tuple[str, str]]) -> None:
@@ -40,17 +41,14 @@ class Lexicon:
                 counter = self.forms[key] = Counter(counter or {})
             counter[lemma] += 1
         self._deletes = None
-        self._directory = None
+        self._typos = None
 
     def save(self, directory: Path) -> None:
         tmp = Path(directory) / (FILE + ".tmp")
         with open(tmp, "wb") as fh:
             pickle.dump({k: dict(v) for k, v in self.forms.items()}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(Path(directory) / FILE)
-        tmp = Path(directory) / (TYPO_FILE + ".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(self._delete_index(), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(Path(directory) / TYPO_FILE)
+        typos.write(Path(directory), self._delete_index())
 
     @classmethod
     def load(cls, directory: Path | None) -> Lexicon:
@@ -62,7 +60,7 @@ class Lexicon:
             with open(path, "rb") as fh:
                 data = pickle.load(fh)
             lex.forms.update(data)  # plain dicts: made Counters only when a writer adds to them
-            lex._directory = Path(directory)
+            lex._typos = typos.TypoIndex.find(Path(directory))
         return lex
 
     # ------------------------------------------------------------ lookup
@@ -82,11 +80,8 @@ class Lexicon:
         w = fold(word)
         if len(w) < 4 or w in self.forms:
             return None
-        deletes = self._delete_index()
         max_d = 1 if len(w) < 7 else 2
-        cands: set[str] = set()
-        for d in _deletes(w, max_d):
-            cands |= deletes.get(d, set())
+        cands = self._typo_candidates(_deletes(w, max_d))
         best: tuple[int, int, str] | None = None
         for c in cands:
             dist = _levenshtein(w, c)
@@ -96,13 +91,21 @@ class Lexicon:
                     best = key
         return best[2] if best else None
 
-    def _delete_index(self) -> dict[str, set[str]]:
-        if self._deletes is None and self._directory is not None:
+    def _typo_candidates(self, keys: set[str]) -> set[str]:
+        """Corpus forms sharing a deletion with the typed word: from the saved index (a few rows read),
+        else from the index built in memory (a lexicon being written, an older generation)."""
+        if self._typos is not None and self._deletes is None:
             try:
-                with open(self._directory / TYPO_FILE, "rb") as fh:
-                    self._deletes = pickle.load(fh)
-            except (OSError, pickle.PickleError, EOFError, ValueError):
-                self._deletes = None  # an older generation: built below
+                return self._typos.forms(keys)
+            except sqlite3.Error:
+                self._typos = None  # unreadable: built in memory below
+        deletes = self._delete_index()
+        cands: set[str] = set()
+        for d in keys:
+            cands |= deletes.get(d, set())
+        return cands
+
+    def _delete_index(self) -> dict[str, set[str]]:
         if self._deletes is None:
             idx: dict[str, set[str]] = defaultdict(set)
             for form in self.forms:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from whoosh import query as Q
-
+from scsearch.index import qtree as Q
 from scsearch.index.coordination import Concept
 from scsearch.index.expansion import (
     Expansion,
@@ -243,9 +242,9 @@ class QueryPlanner:
             names = [clauses[i].words[0] for i in idx]
             # a page naming the entity carries its token; the words themselves are the fallback
             # (all of them, anywhere on the page: no span matching on this path)
-            alt = Q.And([self._word_query(w, False, False) for w in names]) if len(names) > 1 \
+            spelled = Q.And([self._word_query(w, False, False) for w in names]) if len(names) > 1 \
                 else self._word_query(names[0], False, False)
-            named = Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), alt])
+            named = Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), spelled])
             if partial:  # every word counts on its own when only some words need to match
                 required.append(Q.Term("entity", tok, boost=ENTITY_BOOST))
                 required.extend(self._word_query(w, False, False) for w in names)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -18,6 +17,8 @@ from scsearch.models import DECISION_TYPE, MINISTRIES, UNIT_ROW, Decision, Docum
 
 def doc_id_for(path: str) -> str:
     """Stable id of a document: NFC and NFD spellings of one path are one document."""
+    import hashlib  # here: OpenSSL costs a search process ~4 MB, and a search never hashes
+
     norm = unicodedata.normalize("NFC", str(path))
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
 

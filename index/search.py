@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import query as Q
 
+from scsearch.index import qtree as Q
 from scsearch.index import store
 from scsearch.index.arrays import touch
 from scsearch.index.columns import empty_facets, facet_counts, filter_mask

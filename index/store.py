@@ -3,7 +3,7 @@
 Layout of ``DATA_DIR/index``::
 
     CURRENT              name of the generation that serves searches (replaced atomically)
-    gen-000007/          a whoosh index + meta.json + manifest.json + lexicon.pickle
+    gen-000007/          an index (whoosh or tantivy) + meta.json + manifest.json + lexicon.pickle + typos.sqlite
     gen-000008.tmp/      a generation being written (removed if a writer died)
 
 A writer copies the current generation (hard links: whoosh never rewrites a
@@ -161,7 +161,7 @@ def start_generation(data_dir: Path, *, fresh: bool = False) -> NewGeneration:
     tmp = root / f"{GEN_PREFIX}{nxt:06d}.tmp"
     if base is not None and not fresh:
         _copy_tree_linked(base, tmp)
-        for name in (META, MANIFEST, "columns.pickle"):  # columns.pickle: left by older versions
+        for name in (META, MANIFEST, "columns.pickle", "typos.pickle"):  # the pickles: left by older versions
             with contextlib.suppress(FileNotFoundError):
                 (tmp / name).unlink()
     else:

@@ -29,10 +29,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from whoosh import query as Q
-from whoosh.query.terms import MultiTerm
 
+from scsearch.index import qtree as Q
 from scsearch.index.evaluate import Postings, Scorer, Slots
+from scsearch.index.qtree import MultiTerm
 from scsearch.index.tantivy_read import TantivyReader
 from scsearch.index.tantivy_write import TEXT_FIELDS
 

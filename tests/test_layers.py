@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "scsearch.index.analysis": 4,
     "scsearch.index.records": 4,
     "scsearch.index.lexicon": 4,
+    "scsearch.index.typos": 4,
     "scsearch.index.store": 4,
     "scsearch.index.writer": 4,
     "scsearch.index.manifest": 4,

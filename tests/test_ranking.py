@@ -97,8 +97,7 @@ def test_question_words_and_light_verbs_do_not_decide(searcher) -> None:  # type
 
 
 def test_numbers_in_the_query_are_strong_evidence(searcher) -> None:  # type: ignore[no-untyped-def]
-    from whoosh import query as Q
-
+    from scsearch.index import qtree as Q
     from scsearch.index.coordination import NUMBER_WEIGHT, Concept
 
     assert Concept("2026", Q.Term("lemma", "2026")).numeric and NUMBER_WEIGHT > 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 from typing import Any
 
@@ -30,6 +29,8 @@ def _lemma(token: str) -> str:
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # only when lemmatising (a search does not)
+
     try:
         return version("simplemma")
     except PackageNotFoundError:  # pragma: no cover - installed from source
