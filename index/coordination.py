@@ -127,7 +127,14 @@ def _median_positive(scores: np.ndarray) -> float:
     """The median of a concept's scores on the pages that hold it, over the whole index (filters and
     the other words of the query do not move it); 1.0 when no page holds it."""
     positive = scores[scores > 0].astype(np.float64)
-    return float(np.median(positive)) if positive.size else 1.0
+    m = positive.size
+    if not m:
+        return 1.0
+    mid = m // 2  # np.median's value, without its import of numpy.ma (~20 ms a CLI search)
+    if m % 2:
+        return float(np.partition(positive, mid)[mid])
+    part = np.partition(positive, [mid - 1, mid])
+    return float((part[mid - 1] + part[mid]) / 2)
 
 
 def _lift(scores: np.ndarray, top: np.ndarray, below: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from scsearch.index.types import SearchRequest
@@ -160,3 +161,13 @@ def test_judged_ranking_set_meets_the_targets(tmp_path: Path) -> None:
     folder = shared_dir("eval", "czech-docs")
     res = build_and_evaluate(folder, "simplemma", [HERE / "queries_czech_docs_ranking.tsv"], False)[0]
     assert res["success@3"] >= 0.95 and res["MRR@3"] >= 0.90, res
+
+
+def test_median_of_a_concepts_scores_is_numpys_median() -> None:
+    from scsearch.index.coordination import _median_positive
+
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 2, 3, 10, 11, 1000, 1001):
+        scores = rng.random(n).astype(np.float32) * (rng.random(n) > 0.3)
+        positive = scores[scores > 0].astype(np.float64)
+        assert _median_positive(scores) == (float(np.median(positive)) if positive.size else 1.0)
