@@ -49,12 +49,18 @@ def _space_format(field: Any) -> type | None:
 
 def _positions_value(poslist: list[int]) -> bytes:
     """``Positions.encode``: the count, then the pickled deltas."""
-    deltas = [poslist[0]]
-    deltas.extend(b - a for a, b in zip(poslist, poslist[1:], strict=False))
+    deltas = [poslist[0], *[b - a for a, b in zip(poslist, poslist[1:], strict=False)]]
     return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
 
 
-def _position_postings(tokens: list[str], fb: float) -> Iterator[tuple[bytes, int, float, bytes]]:
+_ONE = pack_uint(1)
+# pickled [pos] per position; each value is a new object (the count prepended), as whoosh's are:
+# a block's pickle would reference a repeated object instead of repeating its bytes
+_single_bodies: dict[int, bytes] = {}
+
+
+def _add_positions(out: list[tuple[Any, ...]], name: str, docnum: int, tokens: list[str], fb: float) -> int:
+    """Append the postings ``Positions.word_values`` gives for ``tokens``; returns whoosh's size estimate."""
     poses: dict[str, list[int]] = {}
     for pos, tok in enumerate(tokens):
         lst = poses.get(tok)
@@ -62,16 +68,39 @@ def _position_postings(tokens: list[str], fb: float) -> Iterator[tuple[bytes, in
             poses[tok] = [pos]
         else:
             lst.append(pos)
+    base = _POSTING_SIZE + len(name)
+    size = 0
+    append = out.append
+    bodies = _single_bodies
     for word, poslist in poses.items():
-        yield word.encode("utf-8"), len(poslist), float(len(poslist)) * fb, _positions_value(poslist)
+        tbytes = word.encode("utf-8")
+        n = len(poslist)
+        if n == 1:
+            body = bodies.get(poslist[0])
+            if body is None:
+                body = bodies.setdefault(poslist[0], pickle.dumps(poslist, 2))
+            value = _ONE + body
+        else:
+            value = _positions_value(poslist)
+        append((name, tbytes, docnum, float(n) * fb, value))
+        size += base + 2 * len(tbytes) + len(value)
+    return size
 
 
-def _frequency_postings(tokens: list[str], fb: float) -> Iterator[tuple[bytes, int, float, bytes]]:
+def _add_frequencies(out: list[tuple[Any, ...]], name: str, docnum: int, tokens: list[str], fb: float) -> int:
+    """Append the postings ``Frequency.word_values`` gives for ``tokens``; returns whoosh's size estimate."""
     freqs: dict[str, int] = {}
     for tok in tokens:
         freqs[tok] = freqs.get(tok, 0) + 1
+    base = _POSTING_SIZE + len(name)
+    size = 0
+    append = out.append
     for word, freq in freqs.items():
-        yield word.encode("utf-8"), freq, float(freq) * fb, pack_uint(freq)
+        tbytes = word.encode("utf-8")
+        value = pack_uint(freq)
+        append((name, tbytes, docnum, float(freq) * fb, value))
+        size += base + 2 * len(tbytes) + len(value)
+    return size
 
 
 class ChunkedPool(PostingPool):  # type: ignore[misc]
@@ -146,21 +175,21 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                 field = schema[name]
                 length = 0
                 if field.indexed:
+                    scorable = field.scorable
+                    pool.fieldnames.add(name)
                     fmt = self._space.get(name)
                     if fmt is not None and isinstance(value, str):
                         tokens = field.analyzer.expression.findall(value)
-                        fb = field.format.field_boost
-                        items = (_position_postings if fmt is Positions else _frequency_postings)(tokens, fb)
+                        add = _add_positions if fmt is Positions else _add_frequencies
+                        size += add(current, name, docnum, tokens, field.format.field_boost)
+                        length = len(tokens) if scorable else 0
                     else:
-                        items = field.index(value)
-                    scorable = field.scorable
-                    pool.fieldnames.add(name)
-                    nlen = len(name)
-                    for tbytes, freq, weight, vbytes in items:
-                        if scorable:
-                            length += freq
-                        size += _POSTING_SIZE + nlen + 2 * len(tbytes) + len(vbytes or "")
-                        current.append((name, tbytes, docnum, weight * 1.0, vbytes))
+                        nlen = len(name)
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            if scorable:
+                                length += freq
+                            size += _POSTING_SIZE + nlen + 2 * len(tbytes) + len(vbytes or "")
+                            current.append((name, tbytes, docnum, weight * 1.0, vbytes))
                     if scorable:
                         lengths[name] = length
                 perdoc.add_field(name, field, value if field.stored else None, length)
