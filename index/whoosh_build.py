@@ -19,7 +19,6 @@ vectors, spelling fields, ``_boost`` keys, segments merged in at commit) goes th
 from __future__ import annotations
 
 import pickle
-from array import array
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
@@ -104,7 +103,42 @@ def _add_frequencies(out: list[tuple[Any, ...]], name: str, docnum: int, tokens:
 
 
 class ChunkedPool(PostingPool):  # type: ignore[misc]
-    """whoosh's posting pool, spilling runs as pickled chunks (one pickle per ``RUN_CHUNK`` postings)."""
+    """whoosh's posting pool, spilling runs as pickled chunks (one pickle per ``RUN_CHUNK`` postings).
+
+    Postings appended straight to ``current`` in docnum order (``FastSegmentWriter``) are sorted by
+    field and term alone (a stable sort keeps the docnums in order): the order of whoosh's tuple sort,
+    found with cheaper comparisons. Anything given to ``add`` (merged segments) turns that off.
+    """
+
+    ordered = True
+
+    def add(self, item: tuple[Any, ...]) -> None:
+        self.ordered = False
+        super().add(item)
+
+    def _sort_current(self) -> None:
+        if not self.ordered:
+            self.current.sort()
+            return
+        prefix: dict[str, bytes] = {}
+        for name in self.fieldnames:
+            prefix[name] = name.encode("utf-8") + b"\0"  # "a" < "ab": b"a\0..." < b"ab\0..."
+        self.current.sort(key=lambda p: prefix[p[0]] + p[1])
+
+    def save(self) -> None:
+        if self.current:
+            self._sort_current()
+            path, f = self._new_run()
+            self._write_run(f, self.current)
+            self._add_run(path)
+            self.current = []
+        self.currentsize = 0
+
+    def items(self, maxfiles: int = 128) -> Iterable[tuple[Any, ...]]:
+        if not self.runs:
+            self._sort_current()
+            return self.current
+        return super().items(maxfiles)
 
     def _write_run(self, f: Any, items: Iterable[tuple[Any, ...]]) -> None:
         chunk: list[tuple[Any, ...]] = []
@@ -142,8 +176,8 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
             fmt = _space_format(field)
             if fmt is not None:
                 self._space[name] = fmt
-        # quantised field length (as whoosh reads it back at commit) per scorable field, by docnum - docbase
-        self._lengths: dict[str, array[int]] = {name: array("I") for name, f in self.schema.items() if f.scorable}
+        # quantised field length (as whoosh reads it back at commit) per scorable field, by docnum
+        self._lengths: dict[str, list[int]] = {name: [] for name, f in self.schema.items() if f.scorable}
         self._quantised: dict[int, int] = {}
         self._merged = False
 
@@ -214,16 +248,15 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self.docnum += 1
 
     def _flush_segment(self) -> None:
-        if self._merged or self.docnum - self.docbase != len(next(iter(self._lengths.values()), [])):
+        if self._merged or self.docbase or self.docnum != len(next(iter(self._lengths.values()), [])):
             super()._flush_segment()
             return
         self.perdocwriter.close()
-        _write_postings(self.fieldwriter, self.schema, self._lengths, self.docbase, self.pool.iter_postings())
+        _write_postings(self.fieldwriter, self.schema, self._lengths, self.pool.iter_postings())
         self.fieldwriter.close()
 
 
-def _write_postings(fw: Any, schema: Any, lengths: dict[str, array[int]], docbase: int,
-                    items: Iterable[tuple[Any, ...]]) -> None:
+def _write_postings(fw: Any, schema: Any, lengths: dict[str, list[int]], items: Iterable[tuple[Any, ...]]) -> None:
     """``FieldWriter.add_postings`` for sorted postings, one posting block at a time."""
     for fieldname, field_items in groupby(items, itemgetter(0)):
         fw.start_field(fieldname, schema[fieldname])
@@ -239,12 +272,15 @@ def _write_postings(fw: Any, schema: Any, lengths: dict[str, array[int]], docbas
                 block = posts[start : start + limit] if len(posts) > limit else posts
                 ids = [p[2] for p in block]
                 weights = [p[3] for p in block]
+                values = [p[4] for p in block]
                 pw._ids.extend(ids)
                 pw._weights.extend(weights)
                 pw._maxweight = max(0, *weights)
-                pw._values.extend(v for v in (p[4] for p in block) if v)
+                pw._values.extend(values if all(values) else [v for v in values if v])
                 if flen is not None:
-                    lens = [q for q in (flen[d - docbase] for d in ids) if q]
+                    lens = [flen[d] for d in ids]
+                    if 0 in lens:
+                        lens = [q for q in lens if q]
                     if lens:
                         pw._minlength = min(lens)
                         pw._maxlength = max(lens)
