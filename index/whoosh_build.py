@@ -18,9 +18,10 @@ vectors, spelling fields, ``_boost`` keys, segments merged in at commit) goes th
 
 from __future__ import annotations
 
+import heapq
 import pickle
 from collections.abc import Iterable, Iterator
-from itertools import groupby
+from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any
 
@@ -102,6 +103,14 @@ def _add_frequencies(out: list[tuple[Any, ...]], name: str, docnum: int, tokens:
     return size
 
 
+_FIELD_TERM = itemgetter(0, 1)
+
+
+def _grouped(items: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, bytes, list[tuple[Any, ...]]]]:
+    for (field, btext), posts in groupby(items, _FIELD_TERM):
+        yield field, btext, list(posts)
+
+
 class ChunkedPool(PostingPool):  # type: ignore[misc]
     """whoosh's posting pool, spilling runs as pickled chunks (one pickle per ``RUN_CHUNK`` postings).
 
@@ -134,20 +143,26 @@ class ChunkedPool(PostingPool):  # type: ignore[misc]
             self.current = []
         self.currentsize = 0
 
-    def items(self, maxfiles: int = 128) -> Iterable[tuple[Any, ...]]:
+    def groups(self, maxfiles: int = 128) -> Iterator[tuple[str, bytes, list[tuple[Any, ...]]]]:
+        """(field, term, its postings in docnum order) in field and term order: the pool's postings,
+        the runs on disk merged a term at a time (not a posting at a time, as whoosh merges them)."""
         if not self.runs:
             self._sort_current()
-            return self.current
-        return super().items(maxfiles)
+            yield from _grouped(self.current)
+            return
+        self.save()
+        if len(self.runs) > maxfiles:
+            self.reduce_to(maxfiles, maxfiles)
+        runs, self.runs = self.runs, []
+        merged = heapq.merge(*(_grouped(self._read_run(path)) for path in runs), key=_FIELD_TERM)
+        for (field, btext), same in groupby(merged, _FIELD_TERM):
+            lists = [g[2] for g in same]
+            # sorted into docnum order: whoosh's reduce_to may have merged runs out of order
+            yield field, btext, lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
 
     def _write_run(self, f: Any, items: Iterable[tuple[Any, ...]]) -> None:
-        chunk: list[tuple[Any, ...]] = []
-        for item in items:
-            chunk.append(item)
-            if len(chunk) >= RUN_CHUNK:
-                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
-                chunk = []
-        if chunk:
+        it = iter(items)
+        while chunk := list(islice(it, RUN_CHUNK)):
             pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
         f.close()
 
@@ -248,24 +263,25 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self.docnum += 1
 
     def _flush_segment(self) -> None:
-        if self._merged or self.docbase or self.docnum != len(next(iter(self._lengths.values()), [])):
+        if (self._merged or not self.pool.ordered or self.docbase
+                or self.docnum != len(next(iter(self._lengths.values()), []))):
             super()._flush_segment()
             return
         self.perdocwriter.close()
-        _write_postings(self.fieldwriter, self.schema, self._lengths, self.pool.iter_postings())
+        _write_postings(self.fieldwriter, self.schema, self._lengths, self.pool.groups())
         self.fieldwriter.close()
 
 
-def _write_postings(fw: Any, schema: Any, lengths: dict[str, list[int]], items: Iterable[tuple[Any, ...]]) -> None:
-    """``FieldWriter.add_postings`` for sorted postings, one posting block at a time."""
-    for fieldname, field_items in groupby(items, itemgetter(0)):
+def _write_postings(fw: Any, schema: Any, lengths: dict[str, list[int]],
+                    groups: Iterable[tuple[str, bytes, list[tuple[Any, ...]]]]) -> None:
+    """``FieldWriter.add_postings`` for postings grouped by field and term, one posting block at a time."""
+    for fieldname, field_groups in groupby(groups, itemgetter(0)):
         fw.start_field(fieldname, schema[fieldname])
         pw = fw._postwriter
         limit = pw._blocklimit
         flen = lengths.get(fieldname)
-        for btext, term_items in groupby(field_items, itemgetter(1)):
+        for _, btext, posts in field_groups:
             fw.start_term(btext)
-            posts = list(term_items)
             for start in range(0, len(posts), limit):
                 if start:
                     pw._write_block()  # whoosh writes a full block when the next posting comes

@@ -93,3 +93,29 @@ def test_writer_uses_fast_segments(tmp_path: Path) -> None:
         assert isinstance(w.writer, FastSegmentWriter)
     finally:
         w.cancel()
+
+
+@pytest.mark.parametrize("maxfiles", [128, 2], ids=["runs merged at once", "runs reduced first"])
+def test_pool_groups_in_whoosh_order(tmp_path: Path, maxfiles: int) -> None:
+    """Postings spilled to many runs come back grouped by field and term, in whoosh's (tuple) order."""
+    import random
+
+    from whoosh.filedb.filestore import FileStorage
+
+    from scsearch.index.whoosh_build import ChunkedPool
+
+    rnd = random.Random(3)
+    pool = ChunkedPool(FileStorage(str(tmp_path)), None, limitmb=1)
+    pool.fieldnames.update({"a", "ab", "b"})
+    added = []
+    for doc in range(300):
+        for field in ("a", "ab", "b"):
+            for term in {rnd.choice([b"x", b"y", b"\x00z", "ž".encode(), b"xx"]) for _ in range(3)}:
+                added.append((field, term, doc, 1.0, b"v"))
+                pool.current.append(added[-1])
+        if doc % 40 == 39:
+            pool.save()
+    assert len(pool.runs) == 7
+    groups = list(pool.groups(maxfiles))
+    assert [(f, t) for f, t, _ in groups] == sorted({(p[0], p[1]) for p in added})  # each term once, in order
+    assert [p for field, term, posts in groups for p in posts if (p[0], p[1]) == (field, term)] == sorted(added)
