@@ -154,11 +154,34 @@ class ChunkedPool(PostingPool):  # type: ignore[misc]
         if len(self.runs) > maxfiles:
             self.reduce_to(maxfiles, maxfiles)
         runs, self.runs = self.runs, []
-        merged = heapq.merge(*(_grouped(self._read_run(path)) for path in runs), key=_FIELD_TERM)
+        merged = heapq.merge(*(self._run_groups(path) for path in runs), key=_FIELD_TERM)
         for (field, btext), same in groupby(merged, _FIELD_TERM):
             lists = [g[2] for g in same]
             # sorted into docnum order: whoosh's reduce_to may have merged runs out of order
             yield field, btext, lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+
+    def _run_groups(self, path: str) -> Iterator[tuple[str, bytes, list[tuple[Any, ...]]]]:
+        """``_grouped(self._read_run(path))``, grouped a chunk at a time."""
+        f = self._open_run(path)
+        try:
+            last: tuple[str, bytes, list[tuple[Any, ...]]] | None = None
+            while True:
+                try:
+                    chunk = pickle.load(f)
+                except EOFError:
+                    break
+                for (field, btext), posts in groupby(chunk, _FIELD_TERM):
+                    if last is not None and last[1] == btext and last[0] == field:  # continued from the last chunk
+                        last[2].extend(posts)
+                        continue
+                    if last is not None:
+                        yield last
+                    last = (field, btext, list(posts))
+            if last is not None:
+                yield last
+        finally:
+            f.close()
+            self._remove_run(path)
 
     def _write_run(self, f: Any, items: Iterable[tuple[Any, ...]]) -> None:
         it = iter(items)

@@ -96,14 +96,17 @@ def test_writer_uses_fast_segments(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("maxfiles", [128, 2], ids=["runs merged at once", "runs reduced first"])
-def test_pool_groups_in_whoosh_order(tmp_path: Path, maxfiles: int) -> None:
-    """Postings spilled to many runs come back grouped by field and term, in whoosh's (tuple) order."""
+def test_pool_groups_in_whoosh_order(tmp_path: Path, maxfiles: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Postings spilled to many runs come back grouped by field and term, in whoosh's (tuple) order,
+    also where a term's postings go on from one pickled chunk of a run to the next."""
     import random
 
     from whoosh.filedb.filestore import FileStorage
 
+    from scsearch.index import whoosh_build
     from scsearch.index.whoosh_build import ChunkedPool
 
+    monkeypatch.setattr(whoosh_build, "RUN_CHUNK", 7)
     rnd = random.Random(3)
     pool = ChunkedPool(FileStorage(str(tmp_path)), None, limitmb=1)
     pool.fieldnames.update({"a", "ab", "b"})
