@@ -39,7 +39,9 @@ _POSTING_SIZE = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21  # whoosh's PostingPool esti
 def _space_format(field: Any) -> type | None:
     """Positions or Frequency where ``field`` is analysed by the space tokenizer alone, else None."""
     ana = field.analyzer if field.indexed else None
-    if not (type(ana) is RegexTokenizer and ana.expression.pattern == SPACE_PATTERN and not ana.gaps):
+    if not isinstance(ana, RegexTokenizer) or type(ana) is not RegexTokenizer:  # no subclass: exactly whoosh's
+        return None
+    if ana.expression.pattern != SPACE_PATTERN or ana.gaps:
         return None
     fmt = type(field.format)
     if fmt not in (Positions, Frequency) or field.vector or field.separate_spelling():
@@ -111,7 +113,7 @@ def _grouped(items: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, bytes, lis
         yield field, btext, list(posts)
 
 
-class ChunkedPool(PostingPool):  # type: ignore[misc]
+class ChunkedPool(PostingPool):
     """whoosh's posting pool, spilling runs as pickled chunks (one pickle per ``RUN_CHUNK`` postings).
 
     Postings appended straight to ``current`` in docnum order (``FastSegmentWriter``) are sorted by
@@ -120,6 +122,8 @@ class ChunkedPool(PostingPool):  # type: ignore[misc]
     """
 
     ordered = True
+    current: list[tuple[Any, ...]]
+    runs: list[str]
 
     def add(self, item: tuple[Any, ...]) -> None:
         self.ordered = False
@@ -203,7 +207,7 @@ class ChunkedPool(PostingPool):  # type: ignore[misc]
             self._remove_run(path)
 
 
-class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
+class FastSegmentWriter(SegmentWriter):
     """``SegmentWriter`` with bulk analysis of space-joined text fields and a bulk commit (same files)."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
