@@ -7,13 +7,17 @@ five method calls per posting. ``FastSegmentWriter`` does the same work in bulk:
 
 * text fields analysed by whoosh's ``SpaceSeparatedTokenizer`` alone are split with its own regular
   expression (``findall``) and their postings encoded as ``Positions``/``Frequency`` would;
-* the pool spills runs as pickled chunks of postings instead of one pickle per posting;
-* the commit groups the sorted postings per field and term and fills whoosh's posting blocks a block
-  at a time, with the field lengths kept in memory while adding.
+* postings are kept as columns per field and term (docnums, weights, values) instead of one tuple per
+  posting in whoosh's pool, so the commit sorts the terms, not the postings; past the same memory
+  estimate as whoosh's pool they are spilled to a sorted run on disk, and the runs are merged a term at
+  a time (whoosh pickles, unpickles and merges them a posting at a time);
+* the commit fills whoosh's posting blocks a block at a time, with the field lengths kept in memory
+  while adding (whoosh reads each one back from the lengths file, per posting).
 
 The files are byte for byte those whoosh writes (``tests/test_whoosh_build.py`` compares them), so
 search results cannot change. Anything this writer does not know (other analysers or formats, term
-vectors, spelling fields, ``_boost`` keys, segments merged in at commit) goes through whoosh's code.
+vectors, spelling fields, ``_boost`` keys, segments merged in at commit) goes through whoosh's code: the
+postings gathered so far are then handed to whoosh's pool.
 """
 
 from __future__ import annotations
@@ -21,18 +25,19 @@ from __future__ import annotations
 import heapq
 import pickle
 from collections.abc import Iterable, Iterator
-from itertools import chain, groupby, islice
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from whoosh.analysis.tokenizers import RegexTokenizer
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
+from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 SPACE_PATTERN = r"[^ \t\r\n]+"  # whoosh.analysis.SpaceSeparatedTokenizer
-RUN_CHUNK = 20_000  # postings pickled together when the pool spills a run to disk
+RUN_CHUNK = 2_000  # terms pickled together in a run on disk
 _POSTING_SIZE = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21  # whoosh's PostingPool estimate without the lengths
 
 
@@ -60,151 +65,154 @@ _ONE = pack_uint(1)
 # a block's pickle would reference a repeated object instead of repeating its bytes
 _single_bodies: dict[int, bytes] = {}
 
-
-def _add_positions(out: list[tuple[Any, ...]], name: str, docnum: int, tokens: list[str], fb: float) -> int:
-    """Append the postings ``Positions.word_values`` gives for ``tokens``; returns whoosh's size estimate."""
-    poses: dict[str, list[int]] = {}
-    for pos, tok in enumerate(tokens):
-        lst = poses.get(tok)
-        if lst is None:
-            poses[tok] = [pos]
-        else:
-            lst.append(pos)
-    base = _POSTING_SIZE + len(name)
-    size = 0
-    append = out.append
-    bodies = _single_bodies
-    for word, poslist in poses.items():
-        tbytes = word.encode("utf-8")
-        n = len(poslist)
-        if n == 1:
-            body = bodies.get(poslist[0])
-            if body is None:
-                body = bodies.setdefault(poslist[0], pickle.dumps(poslist, 2))
-            value = _ONE + body
-        else:
-            value = _positions_value(poslist)
-        append((name, tbytes, docnum, float(n) * fb, value))
-        size += base + 2 * len(tbytes) + len(value)
-    return size
+Columns = tuple[list[int], list[float], list[bytes]]  # one term's docnums, weights and values
+Group = tuple[str, bytes, list[int], list[float], list[bytes]]  # (field, term, *columns)
 
 
-def _add_frequencies(out: list[tuple[Any, ...]], name: str, docnum: int, tokens: list[str], fb: float) -> int:
-    """Append the postings ``Frequency.word_values`` gives for ``tokens``; returns whoosh's size estimate."""
-    freqs: dict[str, int] = {}
-    for tok in tokens:
-        freqs[tok] = freqs.get(tok, 0) + 1
-    base = _POSTING_SIZE + len(name)
-    size = 0
-    append = out.append
-    for word, freq in freqs.items():
-        tbytes = word.encode("utf-8")
-        value = pack_uint(freq)
-        append((name, tbytes, docnum, float(freq) * fb, value))
-        size += base + 2 * len(tbytes) + len(value)
-    return size
+class TermColumns:
+    """The postings of the documents added so far, as columns per field and term, in docnum order;
+    spilled to sorted runs (files in ``store``) when whoosh's size estimate passes ``limit`` bytes."""
+
+    def __init__(self, store: Any, limit: int) -> None:
+        self.fields: dict[str, dict[bytes, Columns]] = {}
+        self.size = 0
+        self.store = store
+        self.limit = limit
+        self.runs: list[str] = []
+
+    def terms(self, field: str) -> dict[bytes, Columns]:
+        terms = self.fields.get(field)
+        if terms is None:
+            terms = self.fields[field] = {}
+        return terms
+
+    def add_positions(self, field: str, docnum: int, tokens: list[str], fb: float) -> None:
+        """The postings ``Positions.word_values`` gives for ``tokens``."""
+        poses: dict[str, list[int]] = {}
+        for pos, tok in enumerate(tokens):
+            lst = poses.get(tok)
+            if lst is None:
+                poses[tok] = [pos]
+            else:
+                lst.append(pos)
+        terms = self.terms(field)
+        bodies = _single_bodies
+        size = 0
+        for word, poslist in poses.items():
+            tbytes = word.encode("utf-8")
+            n = len(poslist)
+            if n == 1:
+                body = bodies.get(poslist[0])
+                if body is None:
+                    body = bodies.setdefault(poslist[0], pickle.dumps(poslist, 2))
+                value = _ONE + body
+            else:
+                value = _positions_value(poslist)
+            cols = terms.get(tbytes)
+            if cols is None:
+                cols = terms[tbytes] = ([], [], [])
+            cols[0].append(docnum)
+            cols[1].append(float(n) * fb)
+            cols[2].append(value)
+            size += 2 * len(tbytes) + len(value)
+        self.size += size + len(poses) * (_POSTING_SIZE + len(field))
+
+    def add_frequencies(self, field: str, docnum: int, tokens: list[str], fb: float) -> None:
+        """The postings ``Frequency.word_values`` gives for ``tokens``."""
+        freqs: dict[str, int] = {}
+        for tok in tokens:
+            freqs[tok] = freqs.get(tok, 0) + 1
+        terms = self.terms(field)
+        size = 0
+        for word, freq in freqs.items():
+            tbytes = word.encode("utf-8")
+            value = pack_uint(freq)
+            cols = terms.get(tbytes)
+            if cols is None:
+                cols = terms[tbytes] = ([], [], [])
+            cols[0].append(docnum)
+            cols[1].append(float(freq) * fb)
+            cols[2].append(value)
+            size += 2 * len(tbytes) + len(value)
+        self.size += size + len(freqs) * (_POSTING_SIZE + len(field))
+
+    def add(self, field: str, tbytes: bytes, docnum: int, weight: float, value: bytes) -> None:
+        cols = self.terms(field).get(tbytes)
+        if cols is None:
+            cols = self.fields[field][tbytes] = ([], [], [])
+        cols[0].append(docnum)
+        cols[1].append(weight)
+        cols[2].append(value)
+        self.size += _POSTING_SIZE + len(field) + 2 * len(tbytes) + len(value or b"")
+
+    def full(self) -> bool:
+        return self.size > self.limit
+
+    def _in_memory(self) -> Iterator[Group]:
+        for field in sorted(self.fields):
+            terms = self.fields[field]
+            for tbytes in sorted(terms):
+                yield (field, tbytes, *terms[tbytes])
+
+    def spill(self) -> None:
+        """Write the postings in memory to a new run, in field and term order."""
+        path = f"{random_name()}.run"
+        with self.store.create_file(path).raw_file() as f:
+            chunk: list[Group] = []
+            for group in self._in_memory():
+                chunk.append(group)
+                if len(chunk) >= RUN_CHUNK:
+                    pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+                    chunk = []
+            if chunk:
+                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+        self.runs.append(path)
+        self.fields = {}
+        self.size = 0
+
+    def _read_run(self, path: str) -> Iterator[Group]:
+        try:
+            with self.store.open_file(path).raw_file() as f:
+                while True:
+                    try:
+                        chunk = pickle.load(f)
+                    except EOFError:
+                        return
+                    yield from chunk
+        finally:
+            self.store.delete_file(path)
+
+    def groups(self) -> Iterator[Group]:
+        """(field, term, docnums, weights, values) in field and term order: the runs and the postings in
+        memory merged a term at a time; a term in several runs is joined in run (= docnum) order."""
+        if not self.runs:
+            yield from self._in_memory()
+            return
+        runs, self.runs = self.runs, []
+        merged = heapq.merge(*(self._read_run(path) for path in runs), self._in_memory(), key=_FIELD_TERM)
+        for (field, tbytes), same in groupby(merged, _FIELD_TERM):
+            parts = list(same)
+            if len(parts) == 1:
+                yield parts[0]
+                continue
+            ids: list[int] = []
+            weights: list[float] = []
+            values: list[bytes] = []
+            for g in parts:
+                ids.extend(g[2])
+                weights.extend(g[3])
+                values.extend(g[4])
+            yield field, tbytes, ids, weights, values
+
+    def cleanup(self) -> None:
+        for path in self.runs:
+            if self.store.file_exists(path):
+                self.store.delete_file(path)
+        self.runs = []
+        self.fields = {}
 
 
 _FIELD_TERM = itemgetter(0, 1)
-
-
-def _grouped(items: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, bytes, list[tuple[Any, ...]]]]:
-    for (field, btext), posts in groupby(items, _FIELD_TERM):
-        yield field, btext, list(posts)
-
-
-class ChunkedPool(PostingPool):
-    """whoosh's posting pool, spilling runs as pickled chunks (one pickle per ``RUN_CHUNK`` postings).
-
-    Postings appended straight to ``current`` in docnum order (``FastSegmentWriter``) are sorted by
-    field and term alone (a stable sort keeps the docnums in order): the order of whoosh's tuple sort,
-    found with cheaper comparisons. Anything given to ``add`` (merged segments) turns that off.
-    """
-
-    ordered = True
-    current: list[tuple[Any, ...]]
-    runs: list[str]
-
-    def add(self, item: tuple[Any, ...]) -> None:
-        self.ordered = False
-        super().add(item)
-
-    def _sort_current(self) -> None:
-        if not self.ordered:
-            self.current.sort()
-            return
-        prefix: dict[str, bytes] = {}
-        for name in self.fieldnames:
-            prefix[name] = name.encode("utf-8") + b"\0"  # "a" < "ab": b"a\0..." < b"ab\0..."
-        self.current.sort(key=lambda p: prefix[p[0]] + p[1])
-
-    def save(self) -> None:
-        if self.current:
-            self._sort_current()
-            path, f = self._new_run()
-            self._write_run(f, self.current)
-            self._add_run(path)
-            self.current = []
-        self.currentsize = 0
-
-    def groups(self, maxfiles: int = 128) -> Iterator[tuple[str, bytes, list[tuple[Any, ...]]]]:
-        """(field, term, its postings in docnum order) in field and term order: the pool's postings,
-        the runs on disk merged a term at a time (not a posting at a time, as whoosh merges them)."""
-        if not self.runs:
-            self._sort_current()
-            yield from _grouped(self.current)
-            return
-        self.save()
-        if len(self.runs) > maxfiles:
-            self.reduce_to(maxfiles, maxfiles)
-        runs, self.runs = self.runs, []
-        merged = heapq.merge(*(self._run_groups(path) for path in runs), key=_FIELD_TERM)
-        for (field, btext), same in groupby(merged, _FIELD_TERM):
-            lists = [g[2] for g in same]
-            # sorted into docnum order: whoosh's reduce_to may have merged runs out of order
-            yield field, btext, lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
-
-    def _run_groups(self, path: str) -> Iterator[tuple[str, bytes, list[tuple[Any, ...]]]]:
-        """``_grouped(self._read_run(path))``, grouped a chunk at a time."""
-        f = self._open_run(path)
-        try:
-            last: tuple[str, bytes, list[tuple[Any, ...]]] | None = None
-            while True:
-                try:
-                    chunk = pickle.load(f)
-                except EOFError:
-                    break
-                for (field, btext), posts in groupby(chunk, _FIELD_TERM):
-                    if last is not None and last[1] == btext and last[0] == field:  # continued from the last chunk
-                        last[2].extend(posts)
-                        continue
-                    if last is not None:
-                        yield last
-                    last = (field, btext, list(posts))
-            if last is not None:
-                yield last
-        finally:
-            f.close()
-            self._remove_run(path)
-
-    def _write_run(self, f: Any, items: Iterable[tuple[Any, ...]]) -> None:
-        it = iter(items)
-        while chunk := list(islice(it, RUN_CHUNK)):
-            pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
-        f.close()
-
-    def _read_run(self, path: str) -> Iterator[tuple[Any, ...]]:
-        f = self._open_run(path)
-        try:
-            while True:
-                try:
-                    chunk = pickle.load(f)
-                except EOFError:
-                    return
-                yield from chunk
-        finally:
-            f.close()
-            self._remove_run(path)
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -212,7 +220,7 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
-        self.pool = ChunkedPool(self._tempstorage, self.newsegment, limitmb=kwargs.get("limitmb", 128))
+        self._columns: TermColumns | None = TermColumns(self._tempstorage, self.pool.limit)
         self._space: dict[str, type] = {}
         for name, field in self.schema.items():
             fmt = _space_format(field)
@@ -221,27 +229,33 @@ class FastSegmentWriter(SegmentWriter):
         # quantised field length (as whoosh reads it back at commit) per scorable field, by docnum
         self._lengths: dict[str, list[int]] = {name: [] for name, f in self.schema.items() if f.scorable}
         self._quantised: dict[int, int] = {}
-        self._merged = False
+
+    def _to_whoosh(self) -> None:
+        """From now on whoosh's own code: the postings gathered so far go to its pool."""
+        columns, self._columns = self._columns, None
+        if columns is not None:
+            add = self.pool.add
+            for field, tbytes, ids, weights, values in columns.groups():
+                for docnum, weight, value in zip(ids, weights, values, strict=True):
+                    add((field, tbytes, docnum, weight, value))
 
     def add_reader(self, reader: Any) -> None:
-        self._merged = True
+        self._to_whoosh()
         super().add_reader(reader)
 
     def add_document(self, **fields: Any) -> None:
-        if any(name.startswith("_") for name in fields):
-            self._merged = True  # boosts or custom stored values: whoosh's own code, its own lengths
+        columns = self._columns
+        if columns is None or self.docbase or any(name.startswith("_") for name in fields):
+            self._to_whoosh()  # boosts or custom stored values: whoosh's own code, its own lengths
             super().add_document(**fields)
             return
         self._check_state()
         perdoc = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        pool = self.pool
-        current = pool.current
         names = sorted(fields)
         self._check_fields(schema, names)
         perdoc.start_doc(docnum)
-        size = 0
         lengths = dict.fromkeys(self._lengths, 0)
         try:
             for name in names:
@@ -252,20 +266,17 @@ class FastSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     scorable = field.scorable
-                    pool.fieldnames.add(name)
                     fmt = self._space.get(name)
                     if fmt is not None and isinstance(value, str):
                         tokens = field.analyzer.expression.findall(value)
-                        add = _add_positions if fmt is Positions else _add_frequencies
-                        size += add(current, name, docnum, tokens, field.format.field_boost)
+                        add = columns.add_positions if fmt is Positions else columns.add_frequencies
+                        add(name, docnum, tokens, field.format.field_boost)
                         length = len(tokens) if scorable else 0
                     else:
-                        nlen = len(name)
                         for tbytes, freq, weight, vbytes in field.index(value):
                             if scorable:
                                 length += freq
-                            size += _POSTING_SIZE + nlen + 2 * len(tbytes) + len(vbytes or "")
-                            current.append((name, tbytes, docnum, weight * 1.0, vbytes))
+                            columns.add(name, tbytes, docnum, weight * 1.0, vbytes)
                     if scorable:
                         lengths[name] = length
                 perdoc.add_field(name, field, value if field.stored else None, length)
@@ -283,39 +294,44 @@ class FastSegmentWriter(SegmentWriter):
                 lbyte = length_to_byte(length) if length else 0
                 q = quantised.setdefault(length, byte_to_length(lbyte) if lbyte else 0)
             self._lengths[name].append(q)
-        pool.currentsize += size
-        if pool.currentsize > pool.limit:
-            pool.save()
+        if columns.full():
+            columns.spill()
         self._added = True
         self.docnum += 1
 
     def _flush_segment(self) -> None:
-        if (self._merged or not self.pool.ordered or self.docbase
-                or self.docnum != len(next(iter(self._lengths.values()), []))):
+        if self._columns is None:
             super()._flush_segment()
             return
         self.perdocwriter.close()
-        _write_postings(self.fieldwriter, self.schema, self._lengths, self.pool.groups())
+        _write_postings(self.fieldwriter, self.schema, self._lengths, self._columns.groups())
         self.fieldwriter.close()
 
+    def _close_segment(self) -> None:
+        if self._columns is not None:
+            self._columns.cleanup()
+        super()._close_segment()
 
-def _write_postings(fw: Any, schema: Any, lengths: dict[str, list[int]],
-                    groups: Iterable[tuple[str, bytes, list[tuple[Any, ...]]]]) -> None:
+
+def _write_postings(fw: Any, schema: Any, lengths: dict[str, list[int]], groups: Iterable[Group]) -> None:
     """``FieldWriter.add_postings`` for postings grouped by field and term, one posting block at a time."""
     for fieldname, field_groups in groupby(groups, itemgetter(0)):
         fw.start_field(fieldname, schema[fieldname])
         pw = fw._postwriter
         limit = pw._blocklimit
         flen = lengths.get(fieldname)
-        for _, btext, posts in field_groups:
+        for _, btext, all_ids, all_weights, all_values in field_groups:
             fw.start_term(btext)
-            for start in range(0, len(posts), limit):
+            count = len(all_ids)
+            for start in range(0, count, limit):
                 if start:
                     pw._write_block()  # whoosh writes a full block when the next posting comes
-                block = posts[start : start + limit] if len(posts) > limit else posts
-                ids = [p[2] for p in block]
-                weights = [p[3] for p in block]
-                values = [p[4] for p in block]
+                if count > limit:
+                    ids = all_ids[start : start + limit]
+                    weights = all_weights[start : start + limit]
+                    values = all_values[start : start + limit]
+                else:
+                    ids, weights, values = all_ids, all_weights, all_values
                 pw._ids.extend(ids)
                 pw._weights.extend(weights)
                 pw._maxweight = max(0, *weights)

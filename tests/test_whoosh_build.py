@@ -75,13 +75,14 @@ def test_same_files_as_whoosh(corpus_data_dir: Path, tmp_path: Path, limitmb: in
     assert fast == plain
 
 
-def test_same_files_when_segments_merge(corpus_data_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("limitmb", [256, 1], ids=["in memory", "spilled runs"])
+def test_same_files_when_segments_merge(corpus_data_dir: Path, tmp_path: Path, limitmb: int) -> None:
     """A commit that merges segments (whoosh's own path for the merged postings), documents with a boost."""
     recs = _records(corpus_data_dir, 90)
     recs[-1]["_boost"] = 2.0
     batches = [recs[:40], recs[40:60], recs[60:]]
-    assert _build(tmp_path / "fast", batches, fast=True, limitmb=256) == _build(
-        tmp_path / "whoosh", batches, fast=False, limitmb=256)
+    assert _build(tmp_path / "fast", batches, fast=True, limitmb=limitmb) == _build(
+        tmp_path / "whoosh", batches, fast=False, limitmb=limitmb)
 
 
 def test_writer_uses_fast_segments(tmp_path: Path) -> None:
@@ -95,30 +96,30 @@ def test_writer_uses_fast_segments(tmp_path: Path) -> None:
         w.cancel()
 
 
-@pytest.mark.parametrize("maxfiles", [128, 2], ids=["runs merged at once", "runs reduced first"])
-def test_pool_groups_in_whoosh_order(tmp_path: Path, maxfiles: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Postings spilled to many runs come back grouped by field and term, in whoosh's (tuple) order,
-    also where a term's postings go on from one pickled chunk of a run to the next."""
+def test_columns_merge_runs_in_whoosh_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Postings spilled to many runs come back grouped by field and term, in whoosh's (tuple) order, also
+    where a term goes on from one pickled chunk of a run to the next; the run files are removed."""
     import random
 
     from whoosh.filedb.filestore import FileStorage
 
     from scsearch.index import whoosh_build
-    from scsearch.index.whoosh_build import ChunkedPool
+    from scsearch.index.whoosh_build import TermColumns
 
-    monkeypatch.setattr(whoosh_build, "RUN_CHUNK", 7)
+    monkeypatch.setattr(whoosh_build, "RUN_CHUNK", 2)
     rnd = random.Random(3)
-    pool = ChunkedPool(FileStorage(str(tmp_path)), None, limitmb=1)
-    pool.fieldnames.update({"a", "ab", "b"})
+    columns = TermColumns(FileStorage(str(tmp_path)), limit=1)
     added = []
     for doc in range(300):
         for field in ("a", "ab", "b"):
             for term in {rnd.choice([b"x", b"y", b"\x00z", "ž".encode(), b"xx"]) for _ in range(3)}:
-                added.append((field, term, doc, 1.0, b"v"))
-                pool.current.append(added[-1])
+                added.append((field, term, doc, float(doc % 3), b"v%d" % doc))
+                columns.add(*added[-1])
         if doc % 40 == 39:
-            pool.save()
-    assert len(pool.runs) == 7
-    groups = list(pool.groups(maxfiles))
-    assert [(f, t) for f, t, _ in groups] == sorted({(p[0], p[1]) for p in added})  # each term once, in order
-    assert [p for field, term, posts in groups for p in posts if (p[0], p[1]) == (field, term)] == sorted(added)
+            columns.spill()
+    assert len(columns.runs) == 7
+    groups = list(columns.groups())
+    assert [(f, t) for f, t, *_ in groups] == sorted({(p[0], p[1]) for p in added})  # each term once, in order
+    flat = [(f, t, *post) for f, t, ids, weights, values in groups for post in zip(ids, weights, values, strict=True)]
+    assert flat == sorted(added)
+    assert not list(tmp_path.iterdir())
