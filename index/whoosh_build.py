@@ -37,7 +37,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 SPACE_PATTERN = r"[^ \t\r\n]+"  # whoosh.analysis.SpaceSeparatedTokenizer
-RUN_CHUNK = 2_000  # terms pickled together in a run on disk
+RUN_CHUNK = 20_000  # postings pickled together in a run on disk (the most each run has in memory when merged)
 _POSTING_SIZE = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21  # whoosh's PostingPool estimate without the lengths
 
 
@@ -159,11 +159,14 @@ class TermColumns:
         path = f"{random_name()}.run"
         with self.store.create_file(path).raw_file() as f:
             chunk: list[Group] = []
+            count = 0
             for group in self._in_memory():
                 chunk.append(group)
-                if len(chunk) >= RUN_CHUNK:
+                count += len(group[2])
+                if count >= RUN_CHUNK:
                     pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
                     chunk = []
+                    count = 0
             if chunk:
                 pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
         self.runs.append(path)
