@@ -223,7 +223,8 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
-        self._columns: TermColumns | None = TermColumns(self._tempstorage, self.pool.limit)
+        plain = not any(f.vector or f.separate_spelling() for f in self.schema)  # else whoosh's code throughout
+        self._columns: TermColumns | None = TermColumns(self._tempstorage, self.pool.limit) if plain else None
         self._space: dict[str, type] = {}
         for name, field in self.schema.items():
             fmt = _space_format(field)

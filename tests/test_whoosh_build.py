@@ -40,7 +40,7 @@ def _records(corpus_data_dir: Path, count: int) -> list[dict[str, Any]]:
     return out
 
 
-def _build(path: Path, records: list[list[dict[str, Any]]], fast: bool, limitmb: int) -> dict[str, str]:
+def _build(path: Path, records: list[list[dict[str, Any]]], fast: bool, limitmb: int, schema: Any = None) -> dict[str, str]:
     """Write ``records`` (one commit per list, the last merging all segments into one) and return the digest
     of every file of the segment by its suffix."""
     from whoosh import index as windex
@@ -49,7 +49,7 @@ def _build(path: Path, records: list[list[dict[str, Any]]], fast: bool, limitmb:
     from scsearch.index.whoosh_build import FastSegmentWriter
 
     path.mkdir(parents=True)
-    windex.create_in(str(path), build_schema())
+    windex.create_in(str(path), schema or build_schema())
     for n, batch in enumerate(records, 1):
         ix = windex.open_dir(str(path))
         w = FastSegmentWriter(ix, limitmb=limitmb, compound=False) if fast else ix.writer(limitmb=limitmb,
@@ -83,6 +83,18 @@ def test_same_files_when_segments_merge(corpus_data_dir: Path, tmp_path: Path, l
     batches = [recs[:40], recs[40:60], recs[60:]]
     assert _build(tmp_path / "fast", batches, fast=True, limitmb=limitmb) == _build(
         tmp_path / "whoosh", batches, fast=False, limitmb=limitmb)
+
+
+def test_same_files_with_term_vectors(corpus_data_dir: Path, tmp_path: Path) -> None:
+    """A schema with what the fast path does not write (term vectors, spelling) goes through whoosh's code."""
+    from whoosh.analysis import SpaceSeparatedTokenizer
+    from whoosh.fields import ID, TEXT, Schema
+
+    schema = Schema(record_id=ID(stored=True), lemma=TEXT(analyzer=SpaceSeparatedTokenizer(), vector=True),
+                    form=TEXT(analyzer=SpaceSeparatedTokenizer(), spelling=True))
+    records = [[{k: r[k] for k in ("record_id", "lemma", "form")} for r in _records(corpus_data_dir, 50)]]
+    assert _build(tmp_path / "fast", records, True, 256, schema) == _build(tmp_path / "whoosh", records, False, 256,
+                                                                           schema)
 
 
 def test_writer_uses_fast_segments(tmp_path: Path) -> None:
