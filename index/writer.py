@@ -28,7 +28,6 @@ class WhooshWriter:
         from whoosh import index as windex
 
         from scsearch.index.schema import build_schema
-
         from scsearch.index.whoosh_build import FastSegmentWriter
 
         ix = windex.create_in(str(path), build_schema()) if fresh else windex.open_dir(str(path))
