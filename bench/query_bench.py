@@ -3,6 +3,7 @@ synthetic corpora made by replicating and varying it.
 
     .venv/bin/python bench/query_bench.py                      # sample corpus only
     .venv/bin/python bench/query_bench.py --pages 10000 20000 100000
+    .venv/bin/python bench/query_bench.py --pages 20000 --build-only    # whoosh build seconds (wall, CPU)
 
 Synthetic pages reuse real page texts from the sample corpus with their sentences
 shuffled and mixed between pages, and new documents with random dates (2016–2026),
@@ -140,6 +141,8 @@ def main() -> None:
     ap.add_argument("--work-dir", default=None,
                     help="keep the built indexes in this folder and reuse them on the next run (default: temporary)")
     ap.add_argument("--classes", nargs="*", default=None, help="only these query classes (default: all)")
+    ap.add_argument("--build-only", action="store_true",
+                    help="only build the synthetic indexes (anew) and print the writer's wall and CPU seconds")
     args = ap.parse_args()
     if args.classes:
         for cls in list(QUERIES):
@@ -154,6 +157,13 @@ def main() -> None:
             build_corpus_index(corpus_dir)
         from scsearch.index.search import Searcher
 
+        if args.build_only:
+            for pages in args.pages:
+                cpu = time.process_time()
+                secs = build_synthetic(corpus_dir, Path(tmp) / f"build{pages}-{time.time_ns()}", pages)
+                print(f"whoosh build of {pages} synthetic pages: {secs:.1f} s wall, "
+                      f"{time.process_time() - cpu:.1f} s CPU (incl. preparing the pages)")
+            return
         n = Searcher(corpus_dir).stats()["records"]
         rows.append((f"sample corpus ({n} records)", run_queries(corpus_dir, args.repeat), dir_size(corpus_dir / "index")))
         for pages in args.pages:

@@ -28,9 +28,10 @@ class WhooshWriter:
         from whoosh import index as windex
 
         from scsearch.index.schema import build_schema
+        from scsearch.index.whoosh_build import FastSegmentWriter
 
         ix = windex.create_in(str(path), build_schema()) if fresh else windex.open_dir(str(path))
-        self.writer = ix.writer(limitmb=256, compound=False)  # separate files: opened without copying them
+        self.writer = FastSegmentWriter(ix, limitmb=256, compound=False)  # separate files: opened without copying
 
     def delete_document(self, doc_id: str) -> None:
         self.writer.delete_by_term("doc_id", doc_id)

@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "scsearch.index.manifest": 4,
     "scsearch.index.engine": 4,
     "scsearch.index.tantivy_write": 4,
+    "scsearch.index.whoosh_build": 4,
     "scsearch.urls": 5,
     "scsearch.ingest": 6,
     "scsearch.backup": 6,
