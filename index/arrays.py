@@ -66,13 +66,25 @@ def _load(folder: Path, n: int) -> dict[str, Any] | None:
         return None
 
 
+def npy_data_offset(path: Path) -> int:
+    """Where the data of an ``.npy`` file starts (after its header)."""
+    with open(path, "rb") as f:
+        _npy_header(f)
+        return f.tell()
+
+
+def _npy_header(f: Any) -> tuple[tuple[int, ...], bool, np.dtype[Any]]:
+    version = np.lib.format.read_magic(f)
+    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran, dtype = read_header(f)
+    return shape, fortran, dtype
+
+
 def _map_npy(path: Path) -> np.ndarray:
     """A read-only ndarray over the memory-mapped data of an ``.npy`` file (what ``np.load(mmap_mode="r")``
     maps, without np.memmap's per-call overhead: a CLI search opens a dozen of these)."""
     with open(path, "rb") as f:
-        version = np.lib.format.read_magic(f)
-        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        shape, fortran, dtype = read_header(f)
+        shape, fortran, dtype = _npy_header(f)
         offset = f.tell()
         count = int(np.prod(shape, dtype=np.int64))
         if dtype.hasobject:

@@ -377,7 +377,11 @@ class FastScorer(Scorer):
         return np.unique(np.concatenate(parts))
 
     def warm_positions(self, field: str, terms: Sequence[str]) -> None:
+        # the terms come most frequent first; past three quarters of the cache, reading more would evict
+        # them (the costliest to read) and leave no room for what searches ask for
         for text in terms:
+            if self._cached_positions >= MAX_CACHED_POSITIONS * 3 // 4:
+                return
             btext = self.term_bytes(Q.Term(field, text))
             if btext is not None:
                 self.positions(field, btext)

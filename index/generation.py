@@ -82,8 +82,7 @@ def prewarm_postings(st: Generation, number: int) -> None:
     lock, so the first searches after a re-index find them warm."""
     try:
         share_hot_postings(st.path, st.reader, st.fast, st.io, number)
-        if st.fast.tokens is None:
-            st.fast.use_tokens(build_streams(st.path, st.reader, st.io))
+        st.fast.use_tokens(build_streams(st.path, st.reader, st.io))  # mapped: a server reads them often
         for field, share in (("lemma", 4), ("form", 8)):  # phrases and proximity; the exact wording
             with st.io:
                 terms = st.reader.most_frequent_terms(field, number // share)

@@ -24,8 +24,10 @@ exist (a CLI search on an older generation), the engine answers the tests from i
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
+import os
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,8 +40,8 @@ from typing import Any
 import numpy as np
 
 from scsearch.index.analysis import form_token
-from scsearch.index.arrays import array_dir, load_existing, load_or_build
-from scsearch.language.tokenize import _TOKEN_RE  # the tokenizer's one pattern (tokenize() without offsets)
+from scsearch.index.arrays import array_dir, load_existing, load_or_build, npy_data_offset
+from scsearch.language.tokenize import token_texts
 
 BUNDLE = "tokens"
 HASH = "crc32-utf8"
@@ -55,6 +57,9 @@ class TokenStreams:
     offsets: np.ndarray  # int64[n + 1]
     lemma: np.ndarray  # uint32[offsets[n]]
     form: np.ndarray  # uint32[offsets[n]]
+    # (field, .npy path, byte offset of its data): read a few records with pread instead of through the
+    # mapping, which maps 64 KiB around every page touched (a CLI search's RSS); empty: read the mapping
+    files: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def n(self) -> int:
@@ -88,8 +93,17 @@ class _Ids(dict[str, int]):
 
 # ------------------------------------------------------------------ building and loading
 def load_streams(gen: Path, n: int) -> TokenStreams | None:
-    """The generation's streams when they were written (never builds them)."""
-    return _streams(load_existing(gen, BUNDLE, n))
+    """The generation's streams when they were written (never builds them), read record by record with
+    pread (a short-lived process: a CLI search); ``build_streams`` gives them mapped (a server)."""
+    streams = _streams(load_existing(gen, BUNDLE, n))
+    if streams is None:
+        return None
+    folder = array_dir(gen) / BUNDLE
+    try:
+        files = tuple((f, str(folder / f"{f}.npy"), npy_data_offset(folder / f"{f}.npy")) for f in FIELDS)
+    except (OSError, ValueError):
+        return streams
+    return dataclasses.replace(streams, files=files)
 
 
 def build_streams(gen: Path | None, reader: Any, lock: AbstractContextManager[Any] | None = None,
@@ -153,7 +167,7 @@ def _read_streams(reader: Any, n: int, lock: AbstractContextManager[Any], old: T
             docs = iter(reader.iter_docs())
     for docnum, fields in _locked(docs, lock):
         lemmas = list(map(lemma_ids.__getitem__, str(fields.get("lemma") or "").split()))
-        forms = list(map(form_ids.__getitem__, _TOKEN_RE.findall(str(fields.get("text") or ""))))
+        forms = list(map(form_ids.__getitem__, token_texts(str(fields.get("text") or ""))))
         if len(forms) != len(lemmas):  # never for records the writer made; keep the positions aligned
             forms = (forms + [0] * len(lemmas))[: len(lemmas)]
         lemma.extend(lemmas)
@@ -179,6 +193,17 @@ def _slices(stream: np.ndarray, starts: list[int], ends: list[int]) -> np.ndarra
     return np.concatenate([view[:0], *(view[a:b] for a, b in zip(starts, ends, strict=True))])
 
 
+def _pread_slices(path: str, data_at: int, dtype: np.dtype[Any], starts: list[int], ends: list[int]) -> np.ndarray:
+    """``_slices`` of the array stored in ``path`` from byte ``data_at``, read with pread."""
+    size = dtype.itemsize
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = b"".join(os.pread(fd, (b - a) * size, data_at + a * size) for a, b in zip(starts, ends, strict=True))
+    finally:
+        os.close(fd)
+    return np.frombuffer(data, dtype=dtype)
+
+
 # ------------------------------------------------------------------ the positional tests
 Hits = tuple[np.ndarray, np.ndarray]  # (ascending indices into the gathered tokens, the record of each)
 
@@ -192,7 +217,11 @@ class _Gathered:
         ends = np.asarray(streams.offsets[docs + 1], dtype=np.int64)
         starts = np.asarray(streams.offsets[docs], dtype=np.int64)
         first = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(ends - starts)])
-        tokens = _slices(stream, starts.tolist(), ends.tolist())
+        file = next(((path, at) for f, path, at in streams.files if f == field), None)
+        if file is not None:
+            tokens = _pread_slices(file[0], file[1], stream.dtype, starts.tolist(), ends.tolist())
+        else:
+            tokens = _slices(stream, starts.tolist(), ends.tolist())
         wanted = _ids(words)
         # one pass over the tokens: a 64K-entry table of the words' low 16 bits finds the few candidates,
         # compared in full after; each word's own test (``hits``) is then on these few

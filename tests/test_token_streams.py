@@ -5,6 +5,7 @@ server's prewarm writes them, and every new generation gets its own."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import shutil
 from collections.abc import Iterator, Sequence
@@ -93,6 +94,15 @@ def test_streams_hold_every_indexed_token(searcher: Searcher) -> None:
 
 def test_positional_tests_agree_with_a_word_by_word_reference(searcher: Searcher) -> None:
     st = _state(searcher)
+    streams = st.fast.tokens
+    assert streams is not None and streams.files  # a CLI search reads the records it tests with pread
+    for variant in (streams, dataclasses.replace(streams, files=())):  # a server reads the mapping
+        st.fast.use_tokens(variant)
+        _agree_with_reference(st)
+    st.fast.use_tokens(streams)
+
+
+def _agree_with_reference(st: Generation) -> None:
     words = _words(st)
     docs = sorted(words)
     names = {d: Path(st.reader.stored_fields(d)["path"]).name for d in docs}
