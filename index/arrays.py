@@ -73,6 +73,20 @@ def npy_data_offset(path: Path) -> int:
         return f.tell()
 
 
+def pread_slices(path: str | Path, data_at: int, dtype: np.dtype[Any], starts: list[int], ends: list[int]
+                 ) -> np.ndarray:
+    """array[starts[0]:ends[0]], array[starts[1]:ends[1]], … of the array stored in ``path`` from byte
+    ``data_at``, read with pread: a short-lived process (a CLI search) reading a few scattered pieces keeps
+    only them, where a mapping would map whole page-cache folios around each (up to megabytes)."""
+    size = dtype.itemsize
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = b"".join(os.pread(fd, (b - a) * size, data_at + a * size) for a, b in zip(starts, ends, strict=True))
+    finally:
+        os.close(fd)
+    return np.frombuffer(data, dtype=dtype)
+
+
 def _npy_header(f: Any) -> tuple[tuple[int, ...], bool, np.dtype[Any]]:
     version = np.lib.format.read_magic(f)
     read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0

@@ -1,6 +1,6 @@
 """The postings of a generation's most frequent terms (lemmas, and fewer of the exact forms, stems and
 heading lemmas), written once as ``.npy`` files next to it and memory-mapped: every worker process of a
-server reads the same pages instead of filling its own cache, and a later CLI search reads them too."""
+server reads the same pages instead of filling its own cache; a CLI search reads the few it needs from them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from scsearch.index.arrays import array_dir, load_existing, load_or_build
+from scsearch.index.arrays import array_dir, load_existing, load_or_build, npy_data_offset, pread_slices
 from scsearch.index.evaluate import Postings, Scorer
 
 FIELDS = (("lemma", 1), ("form", 4), ("stem", 4), ("head", 8))  # field, share: number // share of its terms
@@ -19,11 +19,14 @@ HOT_TERMS = 2000  # lemmas a server pre-reads (and ``prepare_generation`` writes
 
 
 class HotPostings(Mapping[tuple[str, bytes], Postings]):
-    """(field, term) -> postings, sliced on demand from one mapped bundle (nothing copied)."""
+    """(field, term) -> postings, sliced on demand from one mapped bundle (a server: nothing copied), or
+    read with pread from its files (``folder``: a CLI search reads a few terms and keeps only them)."""
 
-    def __init__(self, bundle: dict[str, Any]) -> None:
+    def __init__(self, bundle: dict[str, Any], folder: Path | None = None) -> None:
         self._offsets = bundle["offsets"]
         self._ids, self._scores = bundle["ids"], bundle["scores"]
+        self._files = {name: (str(folder / f"{name}.npy"), npy_data_offset(folder / f"{name}.npy"))
+                       for name in ("ids", "scores")} if folder is not None else {}
         fields = bundle.get("fields") or ["lemma"] * len(bundle["terms"])
         self._index = {(field, text.encode("utf-8")): i
                        for i, (field, text) in enumerate(zip(fields, bundle["terms"], strict=True))}
@@ -31,6 +34,10 @@ class HotPostings(Mapping[tuple[str, bytes], Postings]):
     def __getitem__(self, key: tuple[str, bytes]) -> Postings:
         i = self._index[key]
         lo, hi = int(self._offsets[i]), int(self._offsets[i + 1])
+        if self._files:
+            (ids_path, ids_at), (scores_path, scores_at) = self._files["ids"], self._files["scores"]
+            return (pread_slices(ids_path, ids_at, self._ids.dtype, [lo], [hi]),
+                    pread_slices(scores_path, scores_at, self._scores.dtype, [lo], [hi]))
         return self._ids[lo:hi], self._scores[lo:hi]
 
     def __iter__(self) -> Iterator[tuple[str, bytes]]:
@@ -59,7 +66,10 @@ def map_existing_hot_postings(gen: Path, fast: Scorer) -> int:
     for number in sizes:
         bundle = load_existing(gen, f"{PREFIX}{number}", fast.n)
         if bundle is not None:
-            hot = HotPostings(bundle)
+            try:
+                hot = HotPostings(bundle, array_dir(gen) / f"{PREFIX}{number}")
+            except (OSError, ValueError):
+                hot = HotPostings(bundle)
             fast.share_postings(hot)
             return len(hot)
     return 0

@@ -27,7 +27,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
-import os
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from scsearch.index.analysis import form_token
-from scsearch.index.arrays import array_dir, load_existing, load_or_build, npy_data_offset
+from scsearch.index.arrays import array_dir, load_existing, load_or_build, npy_data_offset, pread_slices
 from scsearch.language.tokenize import token_texts
 
 BUNDLE = "tokens"
@@ -193,17 +192,6 @@ def _slices(stream: np.ndarray, starts: list[int], ends: list[int]) -> np.ndarra
     return np.concatenate([view[:0], *(view[a:b] for a, b in zip(starts, ends, strict=True))])
 
 
-def _pread_slices(path: str, data_at: int, dtype: np.dtype[Any], starts: list[int], ends: list[int]) -> np.ndarray:
-    """``_slices`` of the array stored in ``path`` from byte ``data_at``, read with pread."""
-    size = dtype.itemsize
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        data = b"".join(os.pread(fd, (b - a) * size, data_at + a * size) for a, b in zip(starts, ends, strict=True))
-    finally:
-        os.close(fd)
-    return np.frombuffer(data, dtype=dtype)
-
-
 # ------------------------------------------------------------------ the positional tests
 Hits = tuple[np.ndarray, np.ndarray]  # (ascending indices into the gathered tokens, the record of each)
 
@@ -219,7 +207,7 @@ class _Gathered:
         first = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(ends - starts)])
         file = next(((path, at) for f, path, at in streams.files if f == field), None)
         if file is not None:
-            tokens = _pread_slices(file[0], file[1], stream.dtype, starts.tolist(), ends.tolist())
+            tokens = pread_slices(file[0], file[1], stream.dtype, starts.tolist(), ends.tolist())
         else:
             tokens = _slices(stream, starts.tolist(), ends.tolist())
         wanted = _ids(words)
