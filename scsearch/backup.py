@@ -199,6 +199,11 @@ def restore(archive: Path, data_dir: Path) -> dict[str, Any]:
         os.replace(stage, data_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    restored = store.current_generation(data_dir)
+    if restored is not None:  # the arrays are not in the archive: write them now, as ingest does
+        from scsearch.index.generation import prepare_generation
+
+        prepare_generation(restored)
     return manifest
 
 

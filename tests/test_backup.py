@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from scsearch.index import store
 from tests._fixtures_webui import WebIndex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +73,8 @@ def test_backup_during_ingest_and_restore(web_index: WebIndex, tmp_path: Path) -
         target = tmp_path / f"restored-{archive.stem}"
         res = _cli(target, "restore", str(archive))
         assert res.returncode == 0, res.stdout + res.stderr
+        gen = store.current_generation(target)
+        assert gen is not None and (gen / "arrays" / "tokens" / "bundle.json").is_file()  # prepared, as ingest does
         for q in QUERIES:
             assert _search(target, q) == expected[q], q
         with sqlite3.connect(target / "admin.sqlite") as conn:
