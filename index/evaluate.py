@@ -270,6 +270,32 @@ class Scorer:
         """bool[n]: records where a term of each slot follows one of the previous slot 1..slop positions later."""
         raise NotImplementedError
 
+    def _streams_sequence_mask(self, slots: Slots, slop: int) -> np.ndarray | None:
+        """``_sequence_mask`` from the token streams (``index.tokens``): the records holding a word of every
+        slot (from the postings), then the order of the words on each of them. None without streams or for
+        a phrase over another field or two fields."""
+        streams = self._tokens
+        fields = {field for slot in slots for field, _bt in slot}
+        if streams is None or len(fields) != 1:
+            return None
+        field = fields.pop()
+        if streams.stream(field) is None:
+            return None
+        words: list[list[str]] = []
+        cand = self._alive.copy()
+        for slot in slots:
+            held = np.zeros(self._n, dtype=bool)
+            terms = [bt for _f, bt in slot if bt is not None]
+            for bt in terms:
+                held[self.postings(field, bt)[0]] = True
+            cand &= held
+            words.append([bt.decode("utf-8") for bt in terms])
+        mask = np.zeros(self._n, dtype=bool)
+        docs = np.flatnonzero(cand)
+        if docs.size:
+            mask[list(tokens.in_order(streams, field, words, docs, slop - 1, mapped=True))] = True
+        return mask
+
     # ------------------------------------------------------------ positional tests of the re-ranking
     def use_tokens(self, streams: TokenStreams | None) -> None:
         """Answer the positional tests from the generation's token streams (``index.tokens``) from now on."""

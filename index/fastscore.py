@@ -261,6 +261,12 @@ class FastScorer(Scorer):
         return out
 
     def _sequence_mask(self, slots: Slots, slop: int) -> np.ndarray:
+        # positions not read yet in this process (a CLI search; a server reads the frequent ones ahead):
+        # the token streams answer in a fraction of the time decoding whoosh's postings takes
+        if not all(self.positions_cached(f, bt) for slot in slots for f, bt in slot if bt is not None):
+            streamed = self._streams_sequence_mask(slots, slop)
+            if streamed is not None:
+                return streamed
         # each slot's terms are tested one sorted list at a time (no union of huge position lists)
         reach = np.zeros(0, dtype=np.int64)
         for i, slot in enumerate(slots):

@@ -46,6 +46,7 @@ BUNDLE = "tokens"
 HASH = "crc32-utf8"
 FIELDS = ("lemma", "form")
 READ_BATCH = 256  # records read per hold of the generation's I/O lock while building
+BULK_SLICES = 64  # gathering more records than this: one vectorised gather
 STABLE_NUMBERS = frozenset({"tantivy"})  # engines whose records keep their number from generation to generation
 
 
@@ -189,6 +190,15 @@ def _read_streams(reader: Any, n: int, lock: AbstractContextManager[Any], old: T
 def _slices(stream: np.ndarray, starts: list[int], ends: list[int]) -> np.ndarray:
     """stream[starts[0]:ends[0]], stream[starts[1]:ends[1]], … one after another."""
     view = np.asarray(stream)  # a plain view of the mapped file: slicing it costs no memmap bookkeeping
+    if len(starts) > BULK_SLICES:  # many records: one gather by computed indexes, no Python loop per record
+        kind: type[np.signedinteger[Any]] = np.int32 if view.size < 2**31 else np.int64  # half the index bytes
+        lo: np.ndarray = np.asarray(starts, dtype=kind)
+        hi: np.ndarray = np.asarray(ends, dtype=kind)
+        lens = hi - lo
+        shift = lo - (np.cumsum(lens, dtype=kind) - lens)  # a token's index in the stream minus its index here
+        index = np.repeat(shift, lens)
+        index += np.arange(index.size, dtype=kind)
+        return view[index]
     return np.concatenate([view[:0], *(view[a:b] for a, b in zip(starts, ends, strict=True))])
 
 
@@ -199,13 +209,14 @@ Hits = tuple[np.ndarray, np.ndarray]  # (ascending indices into the gathered tok
 class _Gathered:
     """The tokens of a few records one after another, and where the words of a query stand among them."""
 
-    def __init__(self, streams: TokenStreams, field: str, docs: np.ndarray, words: Iterable[str]) -> None:
+    def __init__(self, streams: TokenStreams, field: str, docs: np.ndarray, words: Iterable[str],
+                 mapped: bool = False) -> None:
         stream = streams.stream(field)
         assert stream is not None
         ends = np.asarray(streams.offsets[docs + 1], dtype=np.int64)
         starts = np.asarray(streams.offsets[docs], dtype=np.int64)
         first = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(ends - starts)])
-        file = next(((path, at) for f, path, at in streams.files if f == field), None)
+        file = None if mapped else next(((path, at) for f, path, at in streams.files if f == field), None)
         if file is not None:
             tokens = pread_slices(file[0], file[1], stream.dtype, starts.tolist(), ends.tolist())
         else:
@@ -244,7 +255,9 @@ def _member(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 def _pool(streams: TokenStreams, docnums: Iterable[int] | np.ndarray) -> np.ndarray:
     """The distinct record numbers among ``docnums`` that the streams hold, ascending."""
-    docs = np.unique(np.asarray(docnums if isinstance(docnums, np.ndarray) else list(docnums), dtype=np.int64))
+    docs = np.asarray(docnums if isinstance(docnums, np.ndarray) else list(docnums), dtype=np.int64)
+    if docs.size > 1 and not bool(np.all(docs[1:] > docs[:-1])):  # (record numbers of a mask come sorted)
+        docs = np.unique(docs)
     return docs[(docs >= 0) & (docs < streams.n)]
 
 
@@ -266,14 +279,15 @@ def _after(at: Hits, nxt: Hits, reach: int) -> np.ndarray:
     return (j < nxt[0].size) & (nxt[0][k] - at[0] <= reach) & (nxt[1][k] == at[1])
 
 
-def in_order(streams: TokenStreams, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int],
-             slop: int) -> set[int]:
+def in_order(streams: TokenStreams, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int] | np.ndarray,
+             slop: int, *, mapped: bool = False) -> set[int]:
     """The ``docnums`` where a word of slots[0] is followed by one of slots[1] … each 1..slop+1 positions
-    later (one slot: the docnums holding one of its words)."""
+    later (one slot: the docnums holding one of its words). ``mapped``: read through the mapping even where
+    the streams are read with pread (many records: a phrase matched over the index)."""
     docs = _pool(streams, docnums)
     if not docs.size or not slots:
         return set()
-    found = _Gathered(streams, field, docs, [w for slot in slots for w in slot])
+    found = _Gathered(streams, field, docs, [w for slot in slots for w in slot], mapped)
     reach = found.hits(slots[0])
     for slot in slots[1:]:
         if not reach[0].size:

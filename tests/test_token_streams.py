@@ -149,6 +149,24 @@ def test_the_engine_positions_give_the_same_answers(searcher: Searcher) -> None:
     assert any(got[0]) and any(got[1])
 
 
+def test_phrases_matched_over_the_streams_equal_the_engines_phrases(searcher: Searcher) -> None:
+    """A phrase whose positions a process has not read (whoosh: a CLI search) is matched over the streams."""
+    st = _state(searcher)
+    cases = [("lemma", [["dotace"], ["mesto"]], 1), ("lemma", [["dotace"], ["mesto"]], 3),
+             ("lemma", [["zeleny"], ["energie"], ["obec", "skola"]], 2), ("form", [["dotace"], ["městům"]], 1),
+             ("lemma", [["mesto"], ["dotace"]], 1), ("lemma", [["neexistuje"], ["dotace"]], 1)]
+    with st.io:
+        for field, words, slop in cases:
+            slots = [[(field, w.encode("utf-8"))] for w in words[0]] if len(words) == 1 else \
+                [[(field, w.encode("utf-8")) for w in slot] for slot in words]
+            streamed = st.fast._streams_sequence_mask(slots, slop)
+            assert streamed is not None
+            st.fast.warm_positions(field, [w for slot in words for w in slot])  # whoosh: its positions path
+            engine = st.fast._sequence_mask(slots, slop)  # whoosh: positions now cached; tantivy: its phrases
+            assert streamed.tolist() == engine.tolist(), (field, words, slop)
+    assert searcher.search(SearchRequest(query='"dotace městům"')).total >= 1
+
+
 def test_a_generation_without_streams_is_answered_by_the_engine_until_prewarm(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCSEARCH_LEMMATIZER", "simplemma")
