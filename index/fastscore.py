@@ -40,6 +40,7 @@ from scsearch.index.whoosh_read import length_byte_slow, length_bytes, read_posi
 __all__ = ["FastScorer", "Postings", "read_postings"]
 
 MAX_CACHED_POSITIONS = 8_000_000  # ~64 MB of (docnum, position) keys
+STREAMS_PHRASE_ABOVE = 20_000  # a phrase whose unread words are on more records: matched over the token streams
 PROXIMITY_MAX_READ = 2000  # a lemma on more pages counts for proximity only once its positions are cached
 
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -263,7 +264,8 @@ class FastScorer(Scorer):
     def _sequence_mask(self, slots: Slots, slop: int) -> np.ndarray:
         # positions not read yet in this process (a CLI search; a server reads the frequent ones ahead):
         # the token streams answer in a fraction of the time decoding whoosh's postings takes
-        if not all(self.positions_cached(f, bt) for slot in slots for f, bt in slot if bt is not None):
+        unread = [(f, bt) for slot in slots for f, bt in slot if bt is not None and not self.positions_cached(f, bt)]
+        if sum(len(self.postings(f, bt)[0]) for f, bt in unread) > STREAMS_PHRASE_ABOVE:
             streamed = self._streams_sequence_mask(slots, slop)
             if streamed is not None:
                 return streamed

@@ -47,6 +47,7 @@ HASH = "crc32-utf8"
 FIELDS = ("lemma", "form")
 READ_BATCH = 256  # records read per hold of the generation's I/O lock while building
 BULK_SLICES = 64  # gathering more records than this: one vectorised gather
+CHUNK_RECORDS = 4096  # records gathered at once at most
 STABLE_NUMBERS = frozenset({"tantivy"})  # engines whose records keep their number from generation to generation
 
 
@@ -287,6 +288,9 @@ def in_order(streams: TokenStreams, field: str, slots: Sequence[Sequence[str]], 
     docs = _pool(streams, docnums)
     if not docs.size or not slots:
         return set()
+    if docs.size > CHUNK_RECORDS:  # a phrase over much of the index: a chunk of records at a time (memory)
+        return set().union(*(in_order(streams, field, slots, docs[i : i + CHUNK_RECORDS], slop, mapped=mapped)
+                             for i in range(0, docs.size, CHUNK_RECORDS)))
     found = _Gathered(streams, field, docs, [w for slot in slots for w in slot], mapped)
     reach = found.hits(slots[0])
     for slot in slots[1:]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scsearch.index import store
+from scsearch.index import store, tokens
 from scsearch.index.analysis import form_token
 from scsearch.index.arrays import array_dir, is_mapped
 from scsearch.index.generation import Generation
@@ -233,3 +233,18 @@ def test_each_generation_gets_its_own_streams(tmp_path: Path, monkeypatch: pytes
     found = st.fast.in_order("form", [["dotace"], ["městům"]], sorted(words), 0)
     assert {names[d] for d in found} == {"nove.txt"}
     s.close()
+
+
+def test_many_records_are_gathered_in_one_pass_and_in_chunks(searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    st = _state(searcher)
+    streams = st.fast.tokens
+    assert streams is not None
+    docs = sorted(_words(st))
+    cases = [(["dotace"], ["mesto"]), (["zeleny"], ["energie"], ["obec", "skola"])]
+    want = [tokens.in_order(streams, "lemma", list(c), docs, 2, mapped=True) for c in cases]
+    assert any(want)
+    monkeypatch.setattr(tokens, "BULK_SLICES", 0)  # the vectorised gather (used past 64 records)
+    monkeypatch.setattr(tokens, "CHUNK_RECORDS", 2)  # and a couple of records at a time
+    assert [tokens.in_order(streams, "lemma", list(c), docs, 2, mapped=True) for c in cases] == want
+    assert [tokens.in_order(streams, "lemma", list(c), docs, 2) for c in cases] == want  # pread, when set
