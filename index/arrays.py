@@ -136,18 +136,6 @@ def _save(folder: Path, bundle: dict[str, Any], n: int) -> None:
             raise
 
 
-def is_mapped(arr: np.ndarray) -> bool:
-    """Whether ``arr`` is (a view of) a memory-mapped file rather than process memory."""
-    base: object = arr
-    while isinstance(base, np.ndarray):
-        if isinstance(base, np.memmap):
-            return True
-        base = base.base
-    if isinstance(base, memoryview):
-        base = base.obj
-    return isinstance(base, mmap.mmap)
-
-
 def touch(arrays: list[np.ndarray]) -> None:
     """Read every page of memory-mapped arrays once (page cache prewarming; cheap, no copies kept)."""
     for arr in arrays:

@@ -155,7 +155,7 @@ def _proximity(fast: Scorer, concepts: list[Concept], idx: np.ndarray, scores: n
     pick = np.arange(idx.size)
     if pick.size > PROXIMITY_DEPTH:
         pick = np.argpartition(-scores, PROXIMITY_DEPTH - 1)[:PROXIMITY_DEPTH]
-    pick.sort()  # ascending record numbers, as before
+    pick.sort()  # the candidates in ascending record numbers
     cand = idx[pick]
     near = np.zeros(idx.size, dtype=np.float64)
     pairs = fast.near_pairs("lemma", [c.lemmas for c in keyed], cand, PROXIMITY_WINDOW)

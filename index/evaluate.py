@@ -281,20 +281,23 @@ class Scorer:
         field = fields.pop()
         if streams.stream(field) is None:
             return None
-        words: list[list[str]] = []
-        cand = self._alive.copy()
-        for slot in slots:
-            held = np.zeros(self._n, dtype=bool)
-            terms = [bt for _f, bt in slot if bt is not None]
-            for bt in terms:
-                held[self.postings(field, bt)[0]] = True
-            cand &= held
-            words.append([bt.decode("utf-8") for bt in terms])
+        words = [[bt.decode("utf-8") for _f, bt in slot if bt is not None] for slot in slots]
         mask = np.zeros(self._n, dtype=bool)
-        docs = np.flatnonzero(cand)
+        docs = np.flatnonzero(self._every_slot(slots))
         if docs.size:
             mask[list(tokens.in_order(streams, field, words, docs, slop - 1, mapped=True))] = True
         return mask
+
+    def _every_slot(self, slots: Slots) -> np.ndarray:
+        """bool[n]: the live records holding a term of every slot of a phrase, anywhere on the record."""
+        found = self._alive.copy()
+        for slot in slots:
+            held = np.zeros(self._n, dtype=bool)
+            for field, bt in slot:
+                if bt is not None:
+                    held[self.postings(field, bt)[0]] = True
+            found &= held
+        return found
 
     # ------------------------------------------------------------ positional tests of the re-ranking
     def use_tokens(self, streams: TokenStreams | None) -> None:

@@ -43,7 +43,7 @@ def open_generation(gen: Path) -> Generation:
     """Open ``gen`` with the engine that wrote it, and the arrays mapped from (or, once, written to)
     ``gen/arrays``."""
     reader, scorer = open_engine(gen)
-    map_existing_hot_postings(gen, scorer)  # what a server wrote serves a CLI search too
+    map_existing_hot_postings(gen, scorer)  # written by ingest (or a server's prewarm): a CLI search reads them
     scorer.use_tokens(load_streams(gen, reader.n))  # mapped when written; else built by prewarm_postings
     return Generation(
         path=gen,
@@ -58,8 +58,8 @@ def open_generation(gen: Path) -> Generation:
 
 def prepare_generation(gen: Path, seeded_from: Path | None = None) -> None:
     """Write the arrays of a just-published generation (filter columns, scorer arrays, token streams, the
-    frequent terms' postings) so
-    that no search pays for them, not even the first CLI one; an optimisation, so a failure is ignored.
+    frequent terms' postings) so that no search pays for them, not even the first CLI one; an optimisation,
+    so a failure is ignored.
     ``seeded_from``: the generation it was written on top of (not for a full rebuild): token streams of
     unchanged records are copied from it where the engine keeps record numbers (``index.tokens``)."""
     try:

@@ -169,9 +169,7 @@ class TantivyScorer(Scorer):
         field = fields.pop()
         query = self._phrases(field, words, slop)
         if query is None:  # too many variants: every slot somewhere on the page (an approximation)
-            masks = [self._eval(Q.Or([Q.Term(f, bt.decode("utf-8")) for f, bt in slot if bt is not None]))[0]
-                     for slot in slots]
-            return np.logical_and.reduce(masks)
+            return self._every_slot(slots)
         mask[self._matching(query, self._bound(field, words))] = True
         return mask
 

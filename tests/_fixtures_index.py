@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 IndexOf = Callable[[Path], Path]  # conftest's ``index_of``: folder of documents -> DATA_DIR
@@ -26,3 +28,15 @@ def ingest_folder(docs: Path, data: Path, *, workers: int | None = None, engine:
     failed = [(r.path, r.reason) for r in report.failed]
     assert not failed, f"{docs}: files failed to index: {failed}"
     return data
+
+
+def is_mapped(arr: np.ndarray) -> bool:
+    """Whether ``arr`` is (a view of) a memory-mapped file rather than process memory."""
+    base: object = arr
+    while isinstance(base, np.ndarray):
+        if isinstance(base, np.memmap):
+            return True
+        base = base.base
+    if isinstance(base, memoryview):
+        base = base.obj
+    return isinstance(base, mmap.mmap)

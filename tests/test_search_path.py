@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 
 from scsearch.index import store
-from scsearch.index.arrays import is_mapped, load_or_build
+from scsearch.index.arrays import load_or_build
 from scsearch.index.bonus import EXACT_BONUS, PROXIMITY_BONUS, positional_factors
 from scsearch.index.lexicon import TYPO_FILE, Lexicon, dictionary_lemmas
 from scsearch.index.search import Searcher
 from scsearch.index.snippets import WINDOW_TOKENS, best_window
 from scsearch.index.types import SearchRequest
-from tests._fixtures_index import IndexOf
+from tests._fixtures_index import IndexOf, is_mapped
 
 FILLER = " ".join(["projekt", "rozvoj", "obec", "strategie", "doprava"] * 8)
 TEXTS = {

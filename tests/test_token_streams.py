@@ -16,13 +16,13 @@ import pytest
 
 from scsearch.index import store, tokens
 from scsearch.index.analysis import form_token
-from scsearch.index.arrays import array_dir, is_mapped
+from scsearch.index.arrays import array_dir
 from scsearch.index.generation import Generation
 from scsearch.index.search import Searcher
 from scsearch.index.tokens import BUNDLE, token_id
 from scsearch.index.types import SearchRequest
 from scsearch.language.tokenize import tokenize
-from tests._fixtures_index import ingest_folder
+from tests._fixtures_index import ingest_folder, is_mapped
 
 ENGINES = ("whoosh", "tantivy")
 FILLER = " ".join(["projekt", "rozvoj", "obec", "strategie", "doprava"] * 6)
@@ -248,3 +248,20 @@ def test_many_records_are_gathered_in_one_pass_and_in_chunks(searcher: Searcher,
     monkeypatch.setattr(tokens, "CHUNK_RECORDS", 2)  # and a couple of records at a time
     assert [tokens.in_order(streams, "lemma", list(c), docs, 2, mapped=True) for c in cases] == want
     assert [tokens.in_order(streams, "lemma", list(c), docs, 2) for c in cases] == want  # pread, when set
+
+
+def test_a_phrase_with_too_many_variants_falls_back_to_every_word_on_the_page(
+        searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    st = _state(searcher)
+    if searcher.engine != "tantivy":
+        pytest.skip("the variant limit is tantivy's (whoosh matches any phrase from its positions)")
+    from scsearch.index import tantivy_score
+
+    monkeypatch.setattr(tantivy_score, "MAX_COMBINATIONS", 0)
+    words = _words(st)
+    slots = [[("lemma", b"mesto")], [("lemma", b"dotace"), ("lemma", b"projekt")]]
+    with st.io:
+        got = st.fast._sequence_mask(slots, 1)
+    want = [d for d, (lemmas, _forms) in words.items()
+            if "mesto" in lemmas and ({"dotace", "projekt"} & set(lemmas))]
+    assert want and sorted(np.flatnonzero(got).tolist()) == sorted(want)
