@@ -19,6 +19,7 @@ from scsearch.index.dedup import collapse_formats
 from scsearch.index.evaluate import Scorer
 from scsearch.index.hot_postings import HOT_TERMS, map_existing_hot_postings, share_hot_postings
 from scsearch.index.lexicon import Lexicon
+from scsearch.index.pairs import build_pairs, load_pairs
 from scsearch.index.readers import IndexReader, open_engine
 from scsearch.index.tokens import build_streams, load_streams
 
@@ -45,6 +46,7 @@ def open_generation(gen: Path) -> Generation:
     reader, scorer = open_engine(gen)
     map_existing_hot_postings(gen, scorer)  # written by ingest (or a server's prewarm): a CLI search reads them
     scorer.use_tokens(load_streams(gen, reader.n))  # mapped when written; else built by prewarm_postings
+    scorer.use_pairs(load_pairs(gen, reader.n))
     return Generation(
         path=gen,
         reader=reader,
@@ -57,8 +59,8 @@ def open_generation(gen: Path) -> Generation:
 
 
 def prepare_generation(gen: Path, seeded_from: Path | None = None) -> None:
-    """Write the arrays of a just-published generation (filter columns, scorer arrays, token streams, the
-    frequent terms' postings) so that no search pays for them, not even the first CLI one; an optimisation,
+    """Write the arrays of a just-published generation (filter columns, scorer arrays, token streams, phrase
+    pairs, the frequent terms' postings) so that no search pays for them, not even the first CLI one; an optimisation,
     so a failure is ignored.
     ``seeded_from``: the generation it was written on top of (not for a full rebuild): token streams of
     unchanged records are copied from it where the engine keeps record numbers (``index.tokens``)."""
@@ -67,7 +69,8 @@ def prepare_generation(gen: Path, seeded_from: Path | None = None) -> None:
     except Exception:  # noqa: BLE001 - the generation is published; a search builds what is missing
         return
     try:
-        build_streams(gen, st.reader, st.io, previous=seeded_from)
+        streams = build_streams(gen, st.reader, st.io, previous=seeded_from)
+        build_pairs(gen, streams, st.fast.alive)
         share_hot_postings(gen, st.reader, st.fast, st.io, HOT_TERMS)  # a CLI search maps them too
     except Exception:  # noqa: BLE001 - as above: the engine's positions answer until a server builds them
         pass
@@ -76,13 +79,15 @@ def prepare_generation(gen: Path, seeded_from: Path | None = None) -> None:
 
 
 def prewarm_postings(st: Generation, number: int) -> None:
-    """Map the postings of the ``number`` most frequent lemmas and the token streams of the re-ranking
-    (``index.tokens``; both written once next to the generation, shared by every process) and read the
+    """Map the postings of the ``number`` most frequent lemmas, the token streams of the re-ranking
+    (``index.tokens``) and the phrase pairs (``index.pairs``; all written once next to the generation, shared by every process) and read the
     positions of the most frequent quarter into this process's cache, one term at a time under the I/O
     lock, so the first searches after a re-index find them warm."""
     try:
         share_hot_postings(st.path, st.reader, st.fast, st.io, number)
-        st.fast.use_tokens(build_streams(st.path, st.reader, st.io))  # mapped: a server reads them often
+        streams = build_streams(st.path, st.reader, st.io)  # mapped: a server reads them often
+        st.fast.use_tokens(streams)
+        st.fast.use_pairs(build_pairs(st.path, streams, st.fast.alive))
         for field, share in (("lemma", 4), ("form", 8)):  # phrases and proximity; the exact wording
             with st.io:
                 terms = st.reader.most_frequent_terms(field, number // share)
