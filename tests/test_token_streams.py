@@ -265,3 +265,27 @@ def test_a_phrase_with_too_many_variants_falls_back_to_every_word_on_the_page(
     want = [d for d, (lemmas, _forms) in words.items()
             if "mesto" in lemmas and ({"dotace", "projekt"} & set(lemmas))]
     assert want and sorted(np.flatnonzero(got).tolist()) == sorted(want)
+
+
+def test_words_sharing_the_low_bits_of_their_ids_are_told_apart() -> None:
+    """The gather finds a query's words by the low 16 bits of their ids first: two query words with the same
+    low bits (and a page word sharing them) must still be told apart exactly."""
+    seen: dict[int, str] = {}
+    pair: tuple[str, str] | None = None
+    for i in itertools.count():
+        word = f"slovo{i}"
+        low = token_id(word) & 0xFFFF
+        if low in seen:
+            pair = (seen[low], word)
+            break
+        seen[low] = word
+    assert pair is not None
+    a, b = pair
+    pages = [[a, b, "x"], [b, a, "x"], [a, "x", b], ["jine", b, a]]
+    ids = [token_id(w) for page in pages for w in page]
+    offsets = np.cumsum([0] + [len(p) for p in pages]).astype(np.int64)
+    streams = tokens.TokenStreams(offsets=offsets, lemma=np.asarray(ids, dtype=np.uint32),
+                                  form=np.asarray(ids, dtype=np.uint32))
+    for slots in ([[a], [b]], [[b], [a]], [[a, b], ["x"]], [[a], ["x"], [b]]):
+        want = {d for d, page in enumerate(pages) if _ref_in_order(page, slots, 0)}
+        assert tokens.in_order(streams, "lemma", slots, range(len(pages)), 0) == want, slots
