@@ -27,9 +27,10 @@ class HotPostings(Mapping[tuple[str, bytes], Postings]):
         self._ids, self._scores = bundle["ids"], bundle["scores"]
         self._files = {name: (str(folder / f"{name}.npy"), npy_data_offset(folder / f"{name}.npy"))
                        for name in ("ids", "scores")} if folder is not None else {}
-        fields = bundle.get("fields") or ["lemma"] * len(bundle["terms"])
-        self._index = {(field, text.encode("utf-8")): i
-                       for i, (field, text) in enumerate(zip(fields, bundle["terms"], strict=True))}
+        terms = bundle["terms"]
+        fields = bundle.get("fields") or ["lemma"] * len(terms)
+        # built in C (zip, map, dict): a CLI search opens a bundle of thousands of terms to read a few
+        self._index = dict(zip(zip(fields, map(str.encode, terms), strict=True), range(len(terms)), strict=True))
 
     def __getitem__(self, key: tuple[str, bytes]) -> Postings:
         i = self._index[key]

@@ -79,6 +79,26 @@ def test_a_stale_array_bundle_is_replaced_not_rebuilt_per_process(tmp_path: Path
     assert sorted(p.name for p in (gen / "arrays").iterdir()) == ["cols"]  # nothing left aside
 
 
+@pytest.mark.parametrize("array", [
+    np.zeros(0, np.int32), np.arange(5, dtype=np.uint64), np.zeros((3, 4), np.float32),
+    np.asfortranarray(np.zeros((3, 4))), np.array([True, False]), np.arange(3, dtype=">i4"),
+    np.zeros(2, dtype=[("a", "<i4"), ("b", "<f8")]), np.zeros((2, 0, 3), np.int8)])
+def test_array_headers_are_read_as_numpy_reads_them(tmp_path: Path, array: np.ndarray) -> None:
+    """The quick header reader (a pattern) gives numpy's shape, order, dtype and data offset, or hands over."""
+    from scsearch.index.arrays import _map_npy, _npy_header
+
+    path = tmp_path / "x.npy"
+    np.save(path, array)
+    with open(path, "rb") as f:
+        got = _npy_header(f), f.tell()
+    with open(path, "rb") as f:
+        np.lib.format.read_magic(f)
+        want = np.lib.format.read_array_header_1_0(f), f.tell()
+    assert got == want
+    if not array.dtype.names:
+        assert np.array_equal(_map_npy(path), array) and _map_npy(path).dtype == array.dtype
+
+
 def test_bonuses_come_from_indexed_positions(data_dir: Path) -> None:
     s = Searcher(data_dir)
     resp = s.search(SearchRequest(query="dotace městům"))
