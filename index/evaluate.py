@@ -35,7 +35,6 @@ MAX_CACHED_TERMS = 50_000
 MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of record numbers + scores
 MAX_CACHED_STATS = 10_000
 PREAD_RECORDS = 256  # a phrase checked on more records reads their token streams through the mapping
-CHECK_ON_STREAMS_BELOW = 2000  # a phrase to check on more records goes to the engine when its positions are at hand
 
 Postings = tuple[np.ndarray, np.ndarray]  # (record numbers int32, term scores float32), ascending
 Slots = list[list[tuple[str, bytes | None]]]  # a phrase: per position, the (field, term) it may hold
@@ -272,20 +271,16 @@ class Scorer:
         scores *= mask
         return mask, scores
 
-    def _cheap_sequence(self, slots: Slots, records: int) -> bool:
-        """Whether ``_sequence_mask`` answers this phrase faster than checking the order of its words on
-        ``records`` records of the token streams (~4 µs a record)."""
-        return False
-
     def _sequence_mask(self, slots: Slots, slop: int) -> np.ndarray:
         """bool[n]: records where a term of each slot follows one of the previous slot 1..slop positions later."""
         raise NotImplementedError
 
     def _pairs_sequence_mask(self, slots: Slots, slop: int) -> np.ndarray | None:
-        """``_sequence_mask`` from the generation's phrase pairs (``index.pairs``): the records where two
-        neighbouring words of the phrase stand together are listed there when both words are common; the
-        records of a rare word (few) and, for more than two words, the chain of pairs are checked on the token
-        streams. None when the pairs cannot answer (none written, a gap allowed, two fields, no common word)."""
+        """``_sequence_mask`` from the generation's phrase pairs (``index.pairs``), in two exact parts: the
+        matches made of common words, by joining the occurrences of the phrase's neighbouring pairs; and the
+        records holding a rare word of the phrase (and a word of every slot), checked on the token streams.
+        None when the pairs cannot answer (none written, a gap allowed, two fields, no common word, no streams
+        for a rare word's records)."""
         fields = {field for slot in slots for field, _bt in slot}
         table = self._pairs.field(next(iter(fields))) if self._pairs is not None and len(fields) == 1 else None
         if table is None or slop != 1:
@@ -297,47 +292,32 @@ class Scorer:
         common = [table.is_common(i) for i in ids]
         if not all(words) or not any(c.any() for c in common):
             return None  # no common word: the engine's own way is cheap
-        held: dict[tuple[int, bool], np.ndarray] = {}
-
-        def holding(i: int, rare_only: bool) -> np.ndarray:
-            """bool[n]: the records holding a word of slot ``i`` (only its rare words: ``rare_only``)."""
-            if (i, rare_only) not in held:
-                mask = np.zeros(self._n, dtype=bool)
-                for bt, is_common in zip(terms[i], common[i].tolist(), strict=True):
-                    if not (rare_only and is_common):
-                        mask[self.postings(field, bt)[0]] = True
-                held[i, rare_only] = mask
-            return held[i, rare_only]
-
-        steps = []  # per neighbouring pair of slots: (records holding a pair of its common words, records to check)
-        for i in range(len(slots) - 1):
-            sure = np.zeros(self._n, dtype=bool)
-            first = [w for w, c in zip(ids[i], common[i].tolist(), strict=True) if c]
-            second = [w for w, c in zip(ids[i + 1], common[i + 1].tolist(), strict=True) if c]
-            for records in table.records_of(first, second):
-                sure[records] = True
-            maybe = None
-            if not (common[i].all() and common[i + 1].all()):  # a rare word: its few records, checked below
-                maybe = (holding(i, True) & holding(i + 1, False)) | (holding(i, False) & holding(i + 1, True))
-            steps.append((sure, maybe))
-        if len(steps) == 1:
-            sure, maybe = steps[0]
-            check = None if maybe is None else maybe & ~sure
-        else:
-            sure = np.zeros(self._n, dtype=bool)
-            check = np.ones(self._n, dtype=bool)
-            for found, maybe in steps:
-                check &= found if maybe is None else found | maybe
-        if check is None or not check.any():
-            return sure
-        streams = self._tokens
-        if streams is None or streams.stream(field) is None:
-            return None
-        docs = np.flatnonzero(check)
-        if docs.size > CHECK_ON_STREAMS_BELOW and self._cheap_sequence(slots, int(docs.size)):
-            return None  # many records to check (a long phrase of common words): the engine's positions are quicker
-        mask = sure.copy()
-        mask[list(tokens.in_order(streams, field, words, docs, 0, mapped=docs.size > PREAD_RECORDS))] = True
+        mask = np.zeros(self._n, dtype=bool)
+        shared = [[w for w, c in zip(slot_ids, is_common.tolist(), strict=True) if c]
+                  for slot_ids, is_common in zip(ids, common, strict=True)]
+        if all(shared):  # the phrase made of common words: pair i of the chain at position p + i
+            reach = table.occurrences(shared[0], shared[1])
+            for i in range(1, len(slots) - 1):
+                if not reach.size:
+                    break
+                nxt = table.occurrences(shared[i], shared[i + 1])
+                target = reach + i
+                where = np.minimum(np.searchsorted(nxt, target), max(0, nxt.size - 1))
+                reach = reach[nxt[where] == target] if nxt.size else reach[:0]
+            mask[reach >> 32] = True
+        rare = np.zeros(self._n, dtype=bool)  # the records of the phrase's rare words (few each)
+        for slot_terms, is_common in zip(terms, common, strict=True):
+            for bt, c in zip(slot_terms, is_common.tolist(), strict=True):
+                if not c:
+                    rare[self.postings(field, bt)[0]] = True
+        if rare.any():
+            streams = self._tokens
+            if streams is None or streams.stream(field) is None:
+                return None
+            docs = np.flatnonzero(rare & self._every_slot(slots))
+            if docs.size:
+                found = tokens.in_order(streams, field, words, docs, 0, mapped=docs.size > PREAD_RECORDS)
+                mask[list(found)] = True
         return mask
 
     def _streams_sequence_mask(self, slots: Slots, slop: int) -> np.ndarray | None:

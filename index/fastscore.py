@@ -261,12 +261,6 @@ class FastScorer(Scorer):
                     out[d + off] = list(fmt.decode_positions(m.value()))
         return out
 
-    def _cheap_sequence(self, slots: Slots, records: int) -> bool:
-        # reading a term's positions costs ~1 µs a record holding it (once: they are cached), checking the token
-        # streams ~4 µs a record (each time)
-        unread = [(f, bt) for slot in slots for f, bt in slot if bt is not None and not self.positions_cached(f, bt)]
-        return sum(len(self.postings(f, bt)[0]) for f, bt in unread) <= 4 * records
-
     def _sequence_mask(self, slots: Slots, slop: int) -> np.ndarray:
         # positions not read yet in this process (a CLI search; a server reads the frequent ones ahead):
         # the token streams answer in a fraction of the time decoding whoosh's postings takes

@@ -1,4 +1,4 @@
-"""Phrase pairs: the records where two common words stand next to each other, written per generation.
+"""Phrase pairs: where two common words stand next to each other, written per generation.
 
 A phrase of common words ("Smart Cities", "pracovní skupina", "na jednání") is the costliest query an engine
 answers: every record holding each word is a candidate and the positions of each must be read (whoosh: ~150 ms
@@ -8,14 +8,14 @@ CommonGramsFilter and Nutch do); here the pairs are computed from the generation
 (``index.tokens``), so the engines' indexes stay as they are.
 
 For a field, a word is *common* when it occurs at least ``COMMON_ABOVE`` times in the generation. The bundle
-lists **every** pair of common words that stand next to each other somewhere (in that order, on one record) and
-the live records where they do. A phrase whose neighbouring words are all common is then answered from the
-pairs alone (two words: exactly; more: the records holding each neighbouring pair, whose order is then checked
-on the token streams of those few records); a phrase with a rare word is left to the engine, which is cheap
-for it: a rare word is on fewer than ``COMMON_ABOVE`` records.
+lists **every** pair of common words that stand next to each other somewhere (in that order, on one record),
+each with its occurrences: ``record << 32 | position`` of the first word, ascending. A phrase is then matched
+exactly in two parts (``Scorer._pairs_sequence_mask``): with the common words of each slot, by joining the
+occurrences of its neighbouring pairs (the pair of slots i, i + 1 at position p + i); and the records holding
+one of its rare words (fewer than ``COMMON_ABOVE`` each) by checking them on the token streams.
 
 Words are the streams' CRC-32 ids; two words sharing an id (``index.tokens``) could make a record match a
-phrase it does not hold, which needs both colliding words to stand next to the phrase's other word.
+phrase it does not hold, which needs the colliding word right beside the phrase's other word.
 """
 
 from __future__ import annotations
@@ -38,29 +38,32 @@ COMMON_ABOVE = 1000  # occurrences that make a word common (its neighbouring com
 @dataclass(frozen=True)
 class FieldPairs:
     """The pairs of one field: sorted ids of its common words, sorted pair keys (``first << 32 | second``)
-    and, per key, the ascending live records holding the pair (``records[offsets[i]:offsets[i + 1]]``)."""
+    and, per key, its live occurrences ``record << 32 | position`` ascending (``at[offsets[i]:offsets[i + 1]]``)."""
 
     words: np.ndarray  # uint32, ascending
     keys: np.ndarray  # uint64, ascending
     offsets: np.ndarray  # int64[len(keys) + 1]
-    records: np.ndarray  # int32
+    at: np.ndarray  # int64
 
     def is_common(self, ids: Sequence[int]) -> np.ndarray:
         """bool per word id: it is common (its pairs with the other common words are all listed)."""
         wanted = np.asarray(ids, dtype=np.uint32)
         if not self.words.size:
             return np.zeros(wanted.size, dtype=bool)
-        at = np.minimum(np.searchsorted(self.words, wanted), self.words.size - 1)
-        return np.asarray(self.words[at] == wanted)
+        where = np.minimum(np.searchsorted(self.words, wanted), self.words.size - 1)
+        return np.asarray(self.words[where] == wanted)
 
-    def records_of(self, first: Sequence[int], second: Sequence[int]) -> list[np.ndarray]:
-        """The records lists of every listed pair (a word of ``first`` followed by one of ``second``)."""
+    def occurrences(self, first: Sequence[int], second: Sequence[int]) -> np.ndarray:
+        """Ascending ``record << 32 | position`` where a word of ``first`` is followed by one of ``second``."""
         keys = np.asarray([(a << 32) | b for a in first for b in second], dtype=np.uint64)
         if not keys.size or not self.keys.size:
-            return []
-        at = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
-        found = at[self.keys[at] == keys]
-        return [self.records[int(self.offsets[i]) : int(self.offsets[i + 1])] for i in found]
+            return np.zeros(0, dtype=np.int64)
+        where = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+        parts = [self.at[int(self.offsets[i]) : int(self.offsets[i + 1])] for i in where[self.keys[where] == keys]]
+        if len(parts) == 1:
+            return np.asarray(parts[0])
+        # one token per position: the pairs' occurrences never coincide, a sort merges them
+        return np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *parts]))
 
 
 @dataclass(frozen=True)
@@ -93,12 +96,12 @@ def _pairs(bundle: dict[str, Any] | None) -> PhrasePairs | None:
         return None
     fields = {}
     for name in FIELDS:
-        parts = [bundle.get(f"{name}.{part}") for part in ("words", "keys", "offsets", "records")]
+        parts = [bundle.get(f"{name}.{part}") for part in ("words", "keys", "offsets", "at")]
         arrays = [p for p in parts if isinstance(p, np.ndarray)]
         if len(arrays) != len(parts):
             return None
-        words, keys, offsets, records = arrays
-        fields[name] = FieldPairs(words=words, keys=keys, offsets=offsets, records=records)
+        words, keys, offsets, at = arrays
+        fields[name] = FieldPairs(words=words, keys=keys, offsets=offsets, at=at)
     return PhrasePairs(fields)
 
 
@@ -107,43 +110,37 @@ def _compute(streams: TokenStreams, alive: np.ndarray, common_above: int) -> dic
     for name in FIELDS:
         stream = streams.stream(name)
         assert stream is not None
-        words, keys, offsets, records = field_pairs(np.asarray(stream), np.asarray(streams.offsets),
-                                                    np.asarray(alive, dtype=bool), common_above)
-        out.update({f"{name}.words": words, f"{name}.keys": keys, f"{name}.offsets": offsets,
-                    f"{name}.records": records})
+        words, keys, offsets, at = field_pairs(np.asarray(stream), np.asarray(streams.offsets),
+                                               np.asarray(alive, dtype=bool), common_above)
+        out.update({f"{name}.words": words, f"{name}.keys": keys, f"{name}.offsets": offsets, f"{name}.at": at})
     return out
 
 
 def field_pairs(stream: np.ndarray, offsets: np.ndarray, alive: np.ndarray, common_above: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(words, keys, offsets, records) of one field's stream (``FieldPairs``), vectorised: a few sorts of the
+    """(words, keys, offsets, at) of one field's stream (``FieldPairs``), vectorised: one sort of the
     positions where two common words stand together (seconds per 10 million tokens)."""
     ids, counts = np.unique(stream, return_counts=True)
     words = ids[counts >= common_above].astype(np.uint32)
-    empty = (words, np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32))
+    empty = (words, np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int64))
     if not words.size or stream.size < 2:
         return empty
-    at = np.minimum(np.searchsorted(words, stream), words.size - 1)
-    common = words[at] == stream
+    where = np.minimum(np.searchsorted(words, stream), words.size - 1)
+    common = words[where] == stream
     first = np.zeros(stream.size, dtype=bool)  # the first token of each record
-    starts = offsets[:-1][offsets[:-1] < stream.size]
-    first[starts] = True
+    first[offsets[:-1][offsets[:-1] < stream.size]] = True
     pos = np.flatnonzero(common[:-1] & common[1:] & ~first[1:])  # a common word followed by one on its record
+    record = np.searchsorted(offsets, pos, side="right") - 1  # ascending, as pos is
+    live = alive[record]
+    pos, record = pos[live], record[live]
     if not pos.size:
         return empty
-    record = np.searchsorted(offsets, pos, side="right") - 1  # ascending, as pos is
     keys = (stream[pos].astype(np.uint64) << np.uint64(32)) | stream[pos + 1].astype(np.uint64)
-    order = np.argsort(keys, kind="stable")  # by pair, then record (pos, so record, ascending within a pair)
-    keys, record = keys[order], record[order]
-    keep = np.ones(keys.size, dtype=bool)
-    keep[1:] = (keys[1:] != keys[:-1]) | (record[1:] != record[:-1])
-    keep &= alive[record]
-    keys, record = keys[keep], record[keep]
-    if not keys.size:
-        return empty
-    starts_of_key = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-    key_offsets = np.concatenate([starts_of_key, [keys.size]]).astype(np.int64)
-    return words, keys[starts_of_key], key_offsets, record.astype(np.int32)
+    order = np.argsort(keys, kind="stable")  # by pair, then (as pos) by record and position
+    keys = keys[order]
+    at = (record[order].astype(np.int64) << 32) | (pos[order] - offsets[record[order]]).astype(np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    return words, keys[starts], np.concatenate([starts, [keys.size]]).astype(np.int64), at
 
 
 def query_ids(words: Sequence[str]) -> list[int]:

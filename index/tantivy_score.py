@@ -160,9 +160,6 @@ class TantivyScorer(Scorer):
         both = self._tv.Query.boolean_query([(self._tv.Occur.Must, restrict), (self._tv.Occur.Must, query)])
         return self._matching(both, len(docs))
 
-    def _cheap_sequence(self, slots: Slots, records: int) -> bool:
-        return True  # tantivy's phrase queries: ~1 µs a match, whatever was read before
-
     def _sequence_mask(self, slots: Slots, slop: int) -> np.ndarray:
         mask = np.zeros(self._n, dtype=bool)
         fields = {field for slot in slots for field, _bt in slot}
