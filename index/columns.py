@@ -19,6 +19,7 @@ from scsearch.index.stored import StoredRecord
 from scsearch.index.types import SearchRequest
 
 FACETS = ("ministry", "doc_type", "year", "meeting")
+_SET_SEP = "\x1f"  # joins a record's ministries into the name of its set (never in a ministry's name)
 MAX_CACHED_FILTERS = 256
 
 
@@ -37,8 +38,10 @@ class Columns:
     meeting: np.ndarray
     meeting_names: list[str]
     doc_id: np.ndarray  # int32 codes (distinct documents)
-    ministry: np.ndarray  # bool [len(ministry_names), n]: one row per ministry (fast masks and counts)
+    ministry: np.ndarray  # bool [len(ministry_names), n]: one row per ministry (fast masks)
     ministry_names: list[str]
+    ministry_set: np.ndarray  # int32 codes: which set of ministries a record names (rows of ministry_sets)
+    ministry_sets: np.ndarray  # int64 [sets, len(ministry_names)]: 1 where the set holds the ministry
     deadline: np.ndarray  # int32 yyyymmdd of a decision's deadline, 0 none
     doc_id_names: list[str] = field(default_factory=list)  # doc_id code -> doc_id
 
@@ -52,14 +55,28 @@ def build_columns(gen: Path | None, reader: Any) -> Columns:
     (``reader``: the engine's ``index.readers.IndexReader``)."""
     n = reader.n
     bundle = load_or_build(gen, "columns", n, lambda: _read_columns(reader, n))
+    if "ministry_set" not in bundle:  # written before the sets were: computed from the rows (milliseconds)
+        bundle = dict(bundle, **_ministry_sets(bundle["ministry"]))
     return Columns(
         n=n, alive=bundle["alive"], decision=bundle["decision"], date=bundle["date"],
         doc_type=bundle["doc_type"], doc_type_names=list(bundle["doc_type_names"]),
         year=bundle["year"], year_names=list(bundle["year_names"]),
         meeting=bundle["meeting"], meeting_names=list(bundle["meeting_names"]),
         doc_id=bundle["doc_id"], ministry=bundle["ministry"], ministry_names=list(bundle["ministry_names"]),
+        ministry_set=bundle["ministry_set"], ministry_sets=bundle["ministry_sets"],
         deadline=bundle["deadline"], doc_id_names=list(bundle.get("doc_id_names") or []),
     )
+
+
+def _ministry_sets(ministry: np.ndarray) -> dict[str, np.ndarray]:
+    """``ministry_set`` and ``ministry_sets`` (``Columns``) from the rows of the ministry column."""
+    bits = np.zeros(ministry.shape[1], dtype=object if ministry.shape[0] > 62 else np.int64)
+    for i, row in enumerate(ministry):
+        bits += row.astype(bits.dtype) << i
+    sets, code = np.unique(bits, return_inverse=True)
+    matrix = np.array([[(int(s) >> i) & 1 for i in range(ministry.shape[0])] for s in sets], dtype=np.int64)
+    return {"ministry_set": code.astype(np.int32).reshape(-1),
+            "ministry_sets": matrix.reshape(len(sets), ministry.shape[0])}
 
 
 def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -97,7 +114,12 @@ def _read_columns(reader: Any, n: int) -> dict[str, Any]:
     year, year_names = _codes(years)
     meeting, meeting_names = _codes(meetings)
     doc_id, doc_id_names = _codes(docs)
-    return {"doc_id_names": doc_id_names, "alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
+    ministry_set, set_names = _codes([_SET_SEP.join(ms) for ms in mins])
+    ministry_sets = np.zeros((len(set_names), len(ministry_names)), dtype=np.int64)
+    for i, name in enumerate(set_names):
+        for m in name.split(_SET_SEP) if name else ():
+            ministry_sets[i, col[m]] = 1
+    return {"ministry_set": ministry_set, "ministry_sets": ministry_sets, "doc_id_names": doc_id_names, "alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
             "year": year, "year_names": year_names, "meeting": meeting, "meeting_names": meeting_names,
             "doc_id": doc_id, "ministry": ministry, "ministry_names": ministry_names, "deadline": deadline}
 
@@ -174,8 +196,8 @@ def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matche
             sel = matched & allowed
             selected[id(allowed)] = (sel, np.flatnonzero(sel))  # integer indexes: far cheaper than a bool mask
         sel, idx = selected[id(allowed)]
-        if column is None:
-            counts = np.array([np.count_nonzero(row & sel) for row in cols.ministry], dtype=np.int64)
+        if column is None:  # records per set of ministries, then per ministry (one pass over the matches)
+            counts = np.bincount(cols.ministry_set[idx], minlength=len(cols.ministry_sets)) @ cols.ministry_sets
         else:
             counts = np.bincount(column[idx], minlength=len(names))
         pairs = [(names[i], int(c)) for i, c in enumerate(counts) if c and names[i]]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from scsearch.index.types import SearchRequest
 
 
@@ -68,3 +70,15 @@ def test_facet_counts_agree_with_filters(corpus_searcher) -> None:  # type: igno
         assert corpus_searcher.search(SearchRequest(query="smart cities", ministries=(code,), limit=1)).total == count
     for kind, count in resp.facets["doc_type"].items():
         assert corpus_searcher.search(SearchRequest(query="smart cities", doc_types=(kind,), limit=1)).total == count
+
+
+def test_sets_of_ministries_match_the_ministry_rows(corpus_searcher) -> None:  # type: ignore[no-untyped-def]
+    """Facets count ministries per set of ministries (one pass over the matches); the sets written with the
+    generation, and those computed for a generation written before them, say what the rows say."""
+    from scsearch.index.columns import _ministry_sets
+
+    cols = corpus_searcher._open().cols
+    assert cols.ministry.any() and len(cols.ministry_sets) > 1
+    assert (cols.ministry_sets[cols.ministry_set].T.astype(bool) == cols.ministry).all()
+    again = _ministry_sets(np.asarray(cols.ministry))
+    assert (again["ministry_sets"][again["ministry_set"]].T.astype(bool) == cols.ministry).all()
