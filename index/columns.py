@@ -119,34 +119,36 @@ def _read_columns(reader: Any, n: int) -> dict[str, Any]:
     for i, name in enumerate(set_names):
         for m in name.split(_SET_SEP) if name else ():
             ministry_sets[i, col[m]] = 1
-    return {"ministry_set": ministry_set, "ministry_sets": ministry_sets, "doc_id_names": doc_id_names, "alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
+    return {"alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
             "year": year, "year_names": year_names, "meeting": meeting, "meeting_names": meeting_names,
-            "doc_id": doc_id, "ministry": ministry, "ministry_names": ministry_names, "deadline": deadline}
+            "doc_id": doc_id, "doc_id_names": doc_id_names, "ministry": ministry, "ministry_names": ministry_names,
+            "ministry_set": ministry_set, "ministry_sets": ministry_sets, "deadline": deadline}
+
+
+def _filter_key(req: SearchRequest, pq: ParsedQuery, skip: str = "") -> tuple[Any, ...]:
+    """The filters of a search (all but ``skip``) in a canonical form: the key of their cached mask."""
+    ministries = tuple(sorted(set(req.ministries) | set(pq.ministries)))
+    types = tuple(sorted(set(req.doc_types) | set(pq.doc_types)))
+    years = tuple(sorted({str(y) for y in req.years} | {str(y) for y in pq.years}))
+    meetings = tuple(sorted({str(m) for m in req.meetings}))
+    return (
+        () if skip == "ministry" else ministries,
+        () if skip == "doc_type" else types,
+        () if skip == "year" else years,
+        () if skip == "meeting" else meetings,
+        date_int(pq.date_from or req.date_from),
+        date_int(pq.date_to or req.date_to),
+        req.include_decisions or "decision" in types,
+        date_int(req.deadline_from),
+        date_int(req.deadline_to),
+    )
 
 
 def filter_mask(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], req: SearchRequest, pq: ParsedQuery,
                 skip: str = "") -> np.ndarray:
     """Records passing the filters (all of them but ``skip``, for that facet's counts); cached."""
-    ministries = tuple(sorted(set(req.ministries) | set(pq.ministries)))
-    types = tuple(sorted(set(req.doc_types) | set(pq.doc_types)))
-    years = tuple(sorted({str(y) for y in req.years} | {str(y) for y in pq.years}))
-    meetings = tuple(sorted({str(m) for m in req.meetings}))
-    lo = date_int(pq.date_from or req.date_from)
-    hi = date_int(pq.date_to or req.date_to)
-    want_decisions = req.include_decisions or "decision" in types
-    dl_lo = date_int(req.deadline_from)
-    dl_hi = date_int(req.deadline_to)
-    key = (
-        () if skip == "ministry" else ministries,
-        () if skip == "doc_type" else types,
-        () if skip == "year" else years,
-        () if skip == "meeting" else meetings,
-        lo,
-        hi,
-        want_decisions,
-        dl_lo,
-        dl_hi,
-    )
+    key = _filter_key(req, pq, skip)
+    lo, hi, want_decisions, dl_lo, dl_hi = key[4:]
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -182,11 +184,14 @@ def filter_mask(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], req: Se
 
 def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matched: np.ndarray, req: SearchRequest,
                  pq: ParsedQuery) -> dict[str, dict[str, int]]:
-    """Counts per facet value over the matched records, every filter applied but the facet's own."""
+    """Counts per facet value over the matched records, every filter applied but the facet's own.
+
+    Where the matches are most of the records the filters allow (a common word), the counts are those of
+    every allowed record (kept per filter combination) less those of the few allowed records not matched."""
     out: dict[str, dict[str, int]] = {}
-    selected: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # per distinct filter mask: (mask, record numbers)
+    selected: dict[int, tuple[np.ndarray, bool]] = {}  # per distinct filter mask: (record numbers, complement)
     for name, column, names in (
-        ("ministry", None, cols.ministry_names),
+        ("ministry", cols.ministry_set, cols.ministry_names),
         ("doc_type", cols.doc_type, cols.doc_type_names),
         ("year", cols.year, cols.year_names),
         ("meeting", cols.meeting, cols.meeting_names),
@@ -194,12 +199,20 @@ def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matche
         allowed = filter_mask(cols, cache, req, pq, skip=name)  # the same cached array when no filter differs
         if id(allowed) not in selected:
             sel = matched & allowed
-            selected[id(allowed)] = (sel, np.flatnonzero(sel))  # integer indexes: far cheaper than a bool mask
-        sel, idx = selected[id(allowed)]
-        if column is None:  # records per set of ministries, then per ministry (one pass over the matches)
-            counts = np.bincount(cols.ministry_set[idx], minlength=len(cols.ministry_sets)) @ cols.ministry_sets
-        else:
-            counts = np.bincount(column[idx], minlength=len(names))
+            rest = 2 * np.count_nonzero(sel) > np.count_nonzero(allowed)
+            # integer indexes: far cheaper than a bool mask
+            selected[id(allowed)] = (np.flatnonzero(allowed & ~matched) if rest else np.flatnonzero(sel), rest)
+        idx, rest = selected[id(allowed)]
+        size = len(cols.ministry_sets) if name == "ministry" else len(names)
+        counts = np.bincount(column[idx], minlength=size)
+        if rest:
+            base_key = ("counts", name, *_filter_key(req, pq, name))
+            base = cache.get(base_key)
+            if base is None:
+                base = cache[base_key] = np.bincount(column[allowed], minlength=size)
+            counts = base - counts
+        if name == "ministry":  # records per set of ministries, then per ministry
+            counts = counts @ cols.ministry_sets
         pairs = [(names[i], int(c)) for i, c in enumerate(counts) if c and names[i]]
         out[name] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
     return out

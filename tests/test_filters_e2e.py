@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from scsearch.index.types import SearchRequest
 
@@ -82,3 +83,29 @@ def test_sets_of_ministries_match_the_ministry_rows(corpus_searcher) -> None:  #
     assert (cols.ministry_sets[cols.ministry_set].T.astype(bool) == cols.ministry).all()
     again = _ministry_sets(np.asarray(cols.ministry))
     assert (again["ministry_sets"][again["ministry_set"]].T.astype(bool) == cols.ministry).all()
+
+
+@pytest.mark.parametrize("share", [0.0, 0.1, 0.6, 0.95, 1.0])
+def test_facet_counts_equal_a_count_per_value(corpus_searcher, share: float) -> None:  # type: ignore[no-untyped-def]
+    """Few matches are counted directly, most of the allowed records as every allowed record less the rest:
+    both give what counting each value over the matched, allowed records gives."""
+    from scsearch.index.columns import facet_counts, filter_mask
+    from scsearch.index.query import parse
+
+    st = corpus_searcher._open()
+    cols = st.cols
+    matched = np.random.default_rng(7).random(cols.n) < share
+    for req in (SearchRequest(query="x"), SearchRequest(query="x", ministries=("MMR",)),
+                SearchRequest(query="x", doc_types=("minutes",), years=(2017, 2018))):
+        pq = parse(req.query)
+        got = facet_counts(cols, st.filter_cache, matched, req, pq)
+        got_again = facet_counts(cols, st.filter_cache, matched, req, pq)  # the cached totals
+        for name, column, names in (("doc_type", cols.doc_type, cols.doc_type_names),
+                                    ("year", cols.year, cols.year_names), ("meeting", cols.meeting, cols.meeting_names)):
+            sel = matched & filter_mask(cols, st.filter_cache, req, pq, skip=name)
+            want = {names[v]: int(c) for v, c in zip(*np.unique(column[sel], return_counts=True), strict=True)
+                    if names[v]}
+            assert got[name] == got_again[name] == want, (name, req)
+        sel = matched & filter_mask(cols, st.filter_cache, req, pq, skip="ministry")
+        want = {m: int(np.count_nonzero(row & sel)) for m, row in zip(cols.ministry_names, cols.ministry, strict=True)}
+        assert got["ministry"] == {m: c for m, c in want.items() if c}, req
