@@ -199,7 +199,7 @@ def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matche
         allowed = filter_mask(cols, cache, req, pq, skip=name)  # the same cached array when no filter differs
         if id(allowed) not in selected:
             sel = matched & allowed
-            rest = 2 * np.count_nonzero(sel) > np.count_nonzero(allowed)
+            rest = bool(2 * np.count_nonzero(sel) > np.count_nonzero(allowed))
             # integer indexes: far cheaper than a bool mask
             selected[id(allowed)] = (np.flatnonzero(allowed & ~matched) if rest else np.flatnonzero(sel), rest)
         idx, rest = selected[id(allowed)]
