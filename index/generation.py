@@ -80,20 +80,21 @@ def prepare_generation(gen: Path, seeded_from: Path | None = None) -> None:
 
 def prewarm_postings(st: Generation, number: int) -> None:
     """Map the postings of the ``number`` most frequent lemmas, the token streams of the re-ranking
-    (``index.tokens``) and the phrase pairs (``index.pairs``; all written once next to the generation, shared by every process) and read the
-    positions of the most frequent quarter into this process's cache, one term at a time under the I/O
-    lock, so the first searches after a re-index find them warm."""
+    (``index.tokens``) and the phrase pairs (``index.pairs``; all written once next to the generation, shared
+    by every process) and read the positions of the most frequent exact forms into this process's cache
+    (whoosh), one term at a time under the I/O lock, so the first searches after a re-index find them warm."""
     try:
         share_hot_postings(st.path, st.reader, st.fast, st.io, number)
         streams = build_streams(st.path, st.reader, st.io)  # mapped: a server reads them often
         st.fast.use_tokens(streams)
         st.fast.use_pairs(build_pairs(st.path, streams, st.fast.alive))
-        for field, share in (("lemma", 4), ("form", 8)):  # phrases and proximity; the exact wording
+        # phrases of lemmas are answered by the pairs and the streams: only the exact wording's positions
+        # (phrases in the form field) are worth reading ahead
+        with st.io:
+            terms = st.reader.most_frequent_terms("form", number // 8)
+        for text in terms:
             with st.io:
-                terms = st.reader.most_frequent_terms(field, number // share)
-            for text in terms:
-                with st.io:
-                    st.fast.warm_positions(field, [text])
+                st.fast.warm_positions("form", [text])
     except Exception:  # noqa: BLE001 - warming is an optimisation; a closed reader just stops it
         return
 
