@@ -402,9 +402,13 @@ class Scorer:
         """The best ``k`` (docnum, score) among ``mask & allowed``: score descending, docnum ascending."""
         if k <= 0:
             return []
-        cand = mask & allowed if allowed is not None else mask
-        idx = np.flatnonzero(cand)
-        if not idx.size:
+        return self.top_of(np.flatnonzero(mask & allowed if allowed is not None else mask), scores, k)
+
+    @staticmethod
+    def top_of(idx: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The best ``k`` (docnum, score) among the ascending record numbers ``idx``: score descending,
+        docnum ascending."""
+        if k <= 0 or not idx.size:
             return []
         s = scores[idx]
         if idx.size > k:

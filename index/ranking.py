@@ -20,23 +20,24 @@ GROUP_DEPTH = 300  # how many top hits feed the grouping by document
 Ranked = list[tuple[float, int]]  # (score, record number), best first
 
 
-def ranked_hits(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, req: SearchRequest,
-                plan: QueryPlan) -> tuple[list[Hit], list[DocGroup], int]:
-    """The requested page of hits (or of document groups) and the number of distinct documents.
-    Only the records shown are read from the index (ranking and grouping use the columns)."""
+def ranked_hits(st: Generation, sel: np.ndarray, scores: np.ndarray, req: SearchRequest, plan: QueryPlan
+                ) -> tuple[list[Hit], list[DocGroup], int]:
+    """The requested page of hits (or of document groups) among the records ``sel`` (matched and allowed by
+    the filters) and the number of distinct documents. Only the records shown are read from the index
+    (ranking and grouping use the columns)."""
     limit = max(1, min(req.limit, req.hit_cap))
     offset = max(0, req.offset)
-    sel = mask & allowed
-    if not sel.any():
+    idx = np.flatnonzero(sel)
+    if not idx.size:
         return [], [], 0
     doc_codes = st.cols.doc_id
-    total_docs = _distinct(doc_codes[np.flatnonzero(sel)])
+    total_docs = _distinct(doc_codes[idx])
     if req.group:
         # rank the best pages, then one group per document (other formats of a document are left out
         # of the columns when the generation opens: ``dedup.collapse_formats``)
         depth = max(GROUP_DEPTH, (offset + limit) * 10)
         order: dict[int, Ranked] = {}
-        for item in top_records(st, mask, scores, allowed, depth, plan, req.sort):
+        for item in top_records(st, idx, scores, depth, plan, req.sort):
             order.setdefault(int(doc_codes[item[1]]), []).append(item)
         shown = [order[fam][:3] for fam in list(order)[offset : offset + limit]]
         records = _records(st, [d for family in shown for _score, d in family])
@@ -45,7 +46,7 @@ def ranked_hits(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: n
             hits = [make_hit(records[d], score, plan) for score, d in family]
             groups.append(DocGroup(doc_id=hits[0].doc_id, best=hits[0], hits=tuple(hits)))
         return [g.best for g in groups], groups, total_docs
-    page = top_records(st, mask, scores, allowed, offset + limit, plan, req.sort)[offset : offset + limit]
+    page = top_records(st, idx, scores, offset + limit, plan, req.sort)[offset : offset + limit]
     records = _records(st, [d for _score, d in page])
     return [make_hit(records[d], score, plan) for score, d in page], [], total_docs
 
@@ -63,17 +64,15 @@ def _distinct(codes: np.ndarray) -> int:
     return int(np.count_nonzero(np.bincount(codes)))
 
 
-def top_records(st: Generation, mask: np.ndarray, scores: np.ndarray, allowed: np.ndarray, n: int,
-                plan: QueryPlan, sort: str) -> Ranked:
-    """The top ``n`` (score, record number): by relevance re-ranked with the positional bonuses, or by
-    date (newest or oldest first, relevance breaking ties)."""
+def top_records(st: Generation, cand: np.ndarray, scores: np.ndarray, n: int, plan: QueryPlan, sort: str) -> Ranked:
+    """The top ``n`` (score, record number) among the ascending record numbers ``cand``: by relevance
+    re-ranked with the positional bonuses, or by date (newest or oldest first, relevance breaking ties)."""
     if sort in ("date", "date_asc"):
-        cand = np.nonzero(mask & allowed)[0]
         dates = st.cols.date[cand].astype(np.int64)
         order = np.lexsort((-scores[cand], -dates if sort == "date" else dates))[:n]
         return [(float(scores[d]), int(d)) for d in cand[order]]
     depth = max(n, RERANK_DEPTH)
-    top = [(float(score), d) for d, score in st.fast.top(mask, scores, depth, allowed)]
+    top = [(float(score), d) for d, score in st.fast.top_of(cand, scores, depth)]
     if plan.proximity or plan.exact_phrases:
         with st.io:
             factors = positional_factors(st.fast, [d for _, d in top], plan.proximity, plan.exact_phrases)

@@ -200,13 +200,14 @@ class Searcher:
                             notices.append(f"Pro „{req.query}“ nebylo nic nalezeno; zobrazeny výsledky pro „{corrected}“.")
                             query, plan, mask, scores, total, pq = cquery, cplan, cmask, cscores, ctotal, cq
                             full = cmask
+        sel = mask & allowed
         if plan.concepts:  # one ranking for full and partial matches
             with st.io:
-                scores = coordinate(st.fast, list(plan.concepts), mask & allowed, full & allowed)
+                scores = coordinate(st.fast, list(plan.concepts), sel, full & allowed)
         if req.limit > req.hit_cap:
             notices.append(f"Vráceno nejvýše {req.hit_cap} výsledků najednou (limit); další získáte parametrem offset.")
         facets = facet_counts(st.cols, st.filter_cache, mask, req, pq)
-        hits, groups, total_docs = ranked_hits(st, mask, scores, allowed, req, plan)
+        hits, groups, total_docs = ranked_hits(st, sel, scores, req, plan)
         return SearchResponse(
             query=req.query,
             total=total,
