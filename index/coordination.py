@@ -59,68 +59,108 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
     """float32[n] scores of the pages in ``mask`` (``full``: the pages with every concept).
 
     Computed over the matched pages only (``idx``): the per-page arithmetic costs what the matches
-    cost, not what the index holds."""
+    cost, not what the index holds. The pages with every concept need only the BM25F sum and the
+    coverage, the others only the graded concepts: each is computed over its own pages (usually all
+    the matched pages are of one kind)."""
     n = fast.n
     idx = np.flatnonzero(mask)
     out = np.zeros(n, dtype=np.float32)
     if not idx.size:
         return out
-    k = idx.size
     in_full = full[idx]
-    partial_pages = not in_full.all()  # pages without every concept are graded (usually there are none)
-    total = np.zeros(k, dtype=np.float64)
-    covered = np.zeros(k, dtype=np.float64)
-    graded = np.zeros(k if partial_pages else 0, dtype=np.float64)  # each concept's BM25 saturated
-    best = np.empty(k, dtype=np.float64)  # scratch arrays, reused for every concept (no allocation per step)
-    held = np.empty(k, dtype=np.float64)
-    tmp = np.empty(k, dtype=np.float64)
+    if in_full.all():
+        full_idx, part_idx = idx, idx[:0]
+    elif not in_full.any():
+        full_idx, part_idx = idx[:0], idx
+    else:
+        full_idx, part_idx = idx[in_full], idx[~in_full]
+    whole, part = _Pages(full_idx, graded=False), _Pages(part_idx, graded=True)
     weight_sum = 0.0
-    own_all = np.ones(k, dtype=bool)  # pages holding every concept through its own words (not only related ones)
     alive = max(1, int(np.count_nonzero(fast.alive)))
     for c in concepts:
         own_mask, every = fast.evaluate(c.own)  # every: the concept's best score on each page of the index
-        rel_m = None
+        rel_mask = None
         if c.related is not None:
             rel_mask, rel_scores = fast.evaluate(c.related)
-            rel_m = rel_mask[idx]
             anywhere = own_mask | rel_mask
             every = np.maximum(every, rel_scores)
         else:
             anywhere = own_mask
         df = int(np.count_nonzero(anywhere))
-        own_m = own_mask[idx]
-        best[:] = every[idx]
-        own_all &= own_m
         idf = math.log(1.0 + (alive - df + 0.5) / (df + 0.5)) ** IDF_POWER
         weight = NUMBER_WEIGHT if c.numeric else 1.0
-        np.multiply(best, weight, out=tmp)
-        total += tmp
-        held[:] = own_m  # 1 where the concept's own words are, else the credit of a related word, else 0
-        if rel_m is not None and c.related_credit:
-            np.copyto(held, c.related_credit, where=rel_m & ~own_m)
-        share = held
-        share *= weight * idf
-        covered += share
         weight_sum += weight * idf
-        if not partial_pages:
-            continue
-        half = fast.statistic(("median", c.own, c.related), partial(_median_positive, every))
+        whole.add(c, every, own_mask, rel_mask, weight, weight * idf, 0.0)
+        if part.size:
+            half = fast.statistic(("median", c.own, c.related), partial(_median_positive, every))
+            part.add(c, every, own_mask, rel_mask, weight, weight * idf, half)
+    # pages with every concept: BM25F x coverage (< 1 when a concept is there only as a related word);
+    # the others: by the (rarity-weighted) concepts they hold, BM25F only grading each concept
+    coverage = whole.covered / weight_sum if weight_sum > 0 else np.ones(whole.size)
+    whole_scores = whole.total * coverage**COORD_POWER
+    part_scores = part.graded / max(weight_sum, 1e-9)
+    if not part.size:
+        scores = whole_scores
+    elif not whole.size:
+        scores = part_scores
+    else:
+        scores = np.empty(idx.size, dtype=np.float64)
+        scores[in_full] = whole_scores
+        scores[~in_full] = part_scores
+    scores *= _proximity(fast, concepts, idx, scores)
+    scores = _lift(scores, in_full, ~in_full)
+    if whole.size and not whole.own_all.all():
+        own_all = np.zeros(idx.size, dtype=bool)  # pages holding every concept through its own words
+        own_all[in_full] = whole.own_all
+        scores = _lift(scores, own_all, in_full & ~own_all)
+    out[idx] = scores
+    return out
+
+
+class _Pages:
+    """The per-concept sums of ``coordinate`` over some of the matched pages (``idx``): the BM25F sum,
+    the coverage and whether every concept is there through its own words (``graded=False``, pages
+    with every concept), or the graded concepts (``graded=True``, the others). Float64 throughout."""
+
+    def __init__(self, idx: np.ndarray, graded: bool) -> None:
+        k = self.size = idx.size
+        self.idx = idx
+        self._graded = graded
+        self.total = np.zeros(0 if graded else k, dtype=np.float64)
+        self.covered = np.zeros(0 if graded else k, dtype=np.float64)
+        self.own_all = np.ones(0 if graded else k, dtype=bool)
+        self.graded = np.zeros(k if graded else 0, dtype=np.float64)  # each concept's BM25 saturated
+        self._best = np.empty(k, dtype=np.float64)  # scratch, reused for every concept
+        self._tmp = np.empty(k, dtype=np.float64)
+
+    def add(self, c: Concept, every: np.ndarray, own_mask: np.ndarray, rel_mask: np.ndarray | None,
+            weight: float, share_weight: float, half: float) -> None:
+        """Add one concept: ``every`` its best score on each page of the index, ``own_mask``/``rel_mask``
+        the pages holding its own/related words, ``share_weight`` its weight x idf, ``half`` the median
+        of its scores (graded pages only)."""
+        if not self.size:
+            return
+        best, tmp = self._best, self._tmp
+        best[:] = every.take(self.idx)
+        own_m = own_mask.take(self.idx)
+        # 1 where the concept's own words are, else the credit of a related word, else 0
+        share = own_m.astype(np.float64)
+        if rel_mask is not None and c.related_credit:
+            share += (rel_mask.take(self.idx) & ~own_m) * c.related_credit
+        share *= share_weight
+        if not self._graded:
+            self.own_all &= own_m
+            if weight == 1.0:  # (x 1.0 changes nothing)
+                self.total += best
+            else:
+                self.total += np.multiply(best, weight, out=tmp)
+            self.covered += share
+            return
         np.add(best, half, out=tmp)  # share x (0.5 + 0.5 x best / (best + half)), in that order
         np.divide(np.multiply(best, 0.5, out=best), tmp, out=tmp)
         tmp += 0.5
         tmp *= share
-        graded += tmp
-    coverage = covered / weight_sum if weight_sum > 0 else np.ones(k)
-    # pages with every concept: BM25F x coverage (< 1 when a concept is there only as a related word);
-    # the others: by the (rarity-weighted) concepts they hold, BM25F only grading each concept
-    scores = total * coverage**COORD_POWER
-    if partial_pages:
-        scores = np.where(in_full, scores, graded / max(weight_sum, 1e-9))
-    scores *= _proximity(fast, concepts, idx, scores)
-    scores = _lift(scores, in_full, ~in_full)
-    scores = _lift(scores, in_full & own_all, in_full & ~own_all)
-    out[idx] = scores
-    return out
+        self.graded += tmp
 
 
 def _median_positive(scores: np.ndarray) -> float:

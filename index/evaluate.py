@@ -139,8 +139,11 @@ class Scorer:
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
-        """(mask bool[n], scores float32[n]): the records matching ``query`` and their scores."""
+        """(mask bool[n], scores float32[n]): the records matching ``query`` and their scores.
+        Within ``one_search`` the arrays may be shared (read-only)."""
         mask, scores = self._eval(query)
+        if _live_only(query):  # already live records only, scores zero elsewhere: no dense pass needed
+            return mask, scores
         mask = mask & self._alive
         return mask, (scores * mask).astype(np.float32, copy=False)
 
@@ -229,8 +232,10 @@ class Scorer:
         ids, vals = self.postings(field, btext)
         if not len(ids):
             return
+        ids = ids.astype(np.intp)  # once: numpy would convert the int32 numbers for each of the two scatters
         mask[ids] = True
-        scores[ids] += vals if boost == 1.0 else vals * np.float32(boost)
+        # unbuffered (a record appears once in a posting list): the same float32 sums as scores[ids] += vals
+        np.add.at(scores, ids, vals if boost == 1.0 else vals * np.float32(boost))
 
     # ------------------------------------------------------------ phrases
     def _slot_terms(self, q: Any) -> list[tuple[str, bytes | None]] | None:
@@ -362,3 +367,15 @@ class Scorer:
             s = scores[idx]
         order = np.lexsort((idx, -s))
         return [(int(idx[i]), float(s[i])) for i in order]
+
+
+def _live_only(q: Any) -> bool:
+    """Whether ``Scorer._eval`` of ``q`` already matches live records only, with zero scores elsewhere:
+    trees of terms (postings hold live records only) combined by ``And``/``Or``/``AndNot``."""
+    if isinstance(q, Q.Term):
+        return True
+    if type(q) in (Q.And, Q.Or):
+        return all(_live_only(sub) for sub in q.subqueries)
+    if isinstance(q, Q.AndNot):
+        return _live_only(q.a)  # the matches are a subset of ``a``'s
+    return False
