@@ -22,11 +22,13 @@ import math
 import re
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 
 from scsearch.index import qtree as Q
 from scsearch.index.evaluate import Scorer
+from scsearch.index.scratch import scratch
 
 COORD_POWER = 2.0  # how strongly the share of (rare) concepts covered decides
 IDF_POWER = 1.0  # a concept's share of the coverage grows with idf ** IDF_POWER: the rare words decide
@@ -77,13 +79,15 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
     whole, part = _Pages(full_idx, graded=False), _Pages(part_idx, graded=True)
     weight_sum = 0.0
     alive = max(1, int(np.count_nonzero(fast.alive)))
+    best_any = scratch("coordinate.best", n, np.float32)  # (index.scratch: fresh memory costs page faults)
+    held_any = scratch("coordinate.held", n, bool)
     for c in concepts:
         own_mask, every = fast.evaluate(c.own)  # every: the concept's best score on each page of the index
         rel_mask = None
         if c.related is not None:
             rel_mask, rel_scores = fast.evaluate(c.related)
-            anywhere = own_mask | rel_mask
-            every = np.maximum(every, rel_scores)
+            anywhere = np.bitwise_or(own_mask, rel_mask, out=held_any)
+            every = np.maximum(every, rel_scores, out=best_any)
         else:
             anywhere = own_mask
         df = int(np.count_nonzero(anywhere))
@@ -96,9 +100,12 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
             part.add(c, every, own_mask, rel_mask, weight, weight * idf, half)
     # pages with every concept: BM25F x coverage (< 1 when a concept is there only as a related word);
     # the others: by the (rarity-weighted) concepts they hold, BM25F only grading each concept
-    coverage = whole.covered / weight_sum if weight_sum > 0 else np.ones(whole.size)
-    whole_scores = whole.total * coverage**COORD_POWER
-    part_scores = part.graded / max(weight_sum, 1e-9)
+    whole_scores, part_scores = whole.total, part.graded  # (in place: scratch arrays)
+    if weight_sum > 0:  # total x coverage ** COORD_POWER (no coverage: 1)
+        coverage = np.divide(whole.covered, weight_sum, out=whole.covered)
+        coverage **= COORD_POWER
+        whole_scores *= coverage
+    part_scores /= max(weight_sum, 1e-9)
     if not part.size:
         scores = whole_scores
     elif not whole.size:
@@ -120,18 +127,28 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
 class _Pages:
     """The per-concept sums of ``coordinate`` over some of the matched pages (``idx``): the BM25F sum,
     the coverage and whether every concept is there through its own words (``graded=False``, pages
-    with every concept), or the graded concepts (``graded=True``, the others). Float64 throughout."""
+    with every concept), or the graded concepts (``graded=True``, the others). Float64 throughout;
+    the scratch arrays are reused for every concept."""
 
     def __init__(self, idx: np.ndarray, graded: bool) -> None:
         k = self.size = idx.size
         self.idx = idx
         self._graded = graded
-        self.total = np.zeros(0 if graded else k, dtype=np.float64)
-        self.covered = np.zeros(0 if graded else k, dtype=np.float64)
-        self.own_all = np.ones(0 if graded else k, dtype=bool)
-        self.graded = np.zeros(k if graded else 0, dtype=np.float64)  # each concept's BM25 saturated
-        self._best = np.empty(k, dtype=np.float64)  # scratch, reused for every concept
-        self._tmp = np.empty(k, dtype=np.float64)
+        name = "coordinate.graded." if graded else "coordinate.full."
+
+        def array(what: str, dtype: Any, size: int = k) -> np.ndarray:
+            return scratch(name + what, size, dtype)
+
+        self.total = array("total", np.float64, 0 if graded else k)
+        self.covered = array("covered", np.float64, 0 if graded else k)
+        self.own_all = array("own_all", bool, 0 if graded else k)
+        self.graded = array("graded", np.float64, k if graded else 0)  # each concept's BM25 saturated
+        for sums in (self.total, self.covered, self.graded):
+            sums.fill(0.0)
+        self.own_all.fill(True)
+        self._best32, self._best, self._tmp, self._share = (
+            array("best32", np.float32), array("best", np.float64), array("tmp", np.float64), array("share", np.float64))
+        self._own, self._rel = array("own", bool), array("rel", bool)
 
     def add(self, c: Concept, every: np.ndarray, own_mask: np.ndarray, rel_mask: np.ndarray | None,
             weight: float, share_weight: float, half: float) -> None:
@@ -140,13 +157,14 @@ class _Pages:
         of its scores (graded pages only)."""
         if not self.size:
             return
-        best, tmp = self._best, self._tmp
-        best[:] = every.take(self.idx)
-        own_m = own_mask.take(self.idx)
+        best, tmp, share = self._best, self._tmp, self._share
+        np.copyto(best, np.take(every, self.idx, out=self._best32))
+        own_m = np.take(own_mask, self.idx, out=self._own)
         # 1 where the concept's own words are, else the credit of a related word, else 0
-        share = own_m.astype(np.float64)
+        np.copyto(share, own_m)
         if rel_mask is not None and c.related_credit:
-            share += (rel_mask.take(self.idx) & ~own_m) * c.related_credit
+            rel_only = np.greater(np.take(rel_mask, self.idx, out=self._rel), own_m, out=self._rel)
+            share += np.multiply(rel_only, c.related_credit, out=tmp)
         share *= share_weight
         if not self._graded:
             self.own_all &= own_m
@@ -188,18 +206,21 @@ def _proximity(fast: Scorer, concepts: list[Concept], idx: np.ndarray, scores: n
     """float64 multiplier per page of ``idx`` (``scores`` aligned with it): 1 + PROXIMITY_WEIGHT x the
     share of neighbouring concept pairs (in query order) that stand within PROXIMITY_WINDOW words of
     each other on the page (best pages only)."""
-    factor = np.ones(idx.size, dtype=np.float64)
+    factor = scratch("proximity.factor", idx.size, np.float64)  # (valid until the next search of the thread)
     keyed = [c for c in concepts if c.lemmas]
     if len(keyed) < 2:
+        factor.fill(1.0)
         return factor
-    pick = np.arange(idx.size)
-    if pick.size > PROXIMITY_DEPTH:
-        pick = np.argpartition(-scores, PROXIMITY_DEPTH - 1)[:PROXIMITY_DEPTH]
+    if idx.size > PROXIMITY_DEPTH:  # (factor's memory holds -scores meanwhile)
+        pick = np.argpartition(np.negative(scores, out=factor), PROXIMITY_DEPTH - 1)[:PROXIMITY_DEPTH]
+    else:
+        pick = np.arange(idx.size)
+    factor.fill(1.0)
     pick.sort()  # the candidates in ascending record numbers
     cand = idx[pick]
-    near = np.zeros(idx.size, dtype=np.float64)
     pairs = fast.near_pairs("lemma", [c.lemmas for c in keyed], cand, PROXIMITY_WINDOW)
+    near = np.zeros(cand.size, dtype=np.float64)  # pairs found on each candidate: others have none
     for docs in pairs:
-        near[np.searchsorted(idx, docs)] += 1.0
-    factor += PROXIMITY_WEIGHT * near / max(1, len(pairs))
+        near[np.searchsorted(cand, docs)] += 1.0
+    factor[pick] += PROXIMITY_WEIGHT * near / max(1, len(pairs))
     return factor
