@@ -1,7 +1,7 @@
 """The query evaluation and the coordination ranking of a warm search, timed apart from the rest.
 
 For each query of the multi-word, typo/partial and question classes of ``bench/query_bench.py``:
-the median over ``--repeat`` warm searches of the milliseconds spent in ``Scorer.evaluate`` (the
+the median (and the least) over ``--repeat`` warm searches of the milliseconds spent in ``Scorer.evaluate`` (the
 query, its partial form, the concepts) plus ``coordinate`` (index/coordination.py, proximity included),
 and of the whole in-process search.
 
@@ -48,6 +48,10 @@ class _Clock:
         return wrapper
 
 
+def _ms(seconds: list[float]) -> str:
+    return f"{1000 * statistics.median(seconds):.2f} ({1000 * min(seconds):.2f})"
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("data", type=Path)
@@ -67,8 +71,8 @@ def main(argv: list[str] | None = None) -> None:
     s = Searcher(args.data)
     s.prewarm()
     s.wait_warm()
-    print(f"# {machine()}; {args.data}; median of {args.repeat} warm searches, ms")
-    print(f"{'eval+coord':>10} {'search':>8}  query")
+    print(f"# {machine()}; {args.data}; {args.repeat} warm searches, ms: median (min)")
+    print(f"{'eval+coord':>16} {'search':>16}  query")
     for text in queries:
         req = SearchRequest(query=text)
         for _ in range(3):
@@ -80,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
             s.search(req)
             whole.append(time.perf_counter() - t)
             inner.append(clock.spent)
-        print(f"{1000 * statistics.median(inner):10.2f} {1000 * statistics.median(whole):8.2f}  {text}")
+        print(f"{_ms(inner):>16} {_ms(whole):>16}  {text}")
 
 
 if __name__ == "__main__":

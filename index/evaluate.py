@@ -33,6 +33,7 @@ from scsearch.index.tokens import TokenStreams
 MAX_CACHED_TERMS = 50_000
 MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of record numbers + scores
 MAX_CACHED_STATS = 10_000
+MAX_SPARE_BYTES = 16 << 20  # per thread: the dense arrays of its last search, kept for the next one
 
 Postings = tuple[np.ndarray, np.ndarray]  # (record numbers int32, term scores float32), ascending
 Slots = list[list[tuple[str, bytes | None]]]  # a phrase: per position, the (field, term) it may hold
@@ -58,12 +59,19 @@ class Scorer:
     def one_search(self) -> Iterator[None]:
         """Within the block (one search in this thread), a phrase or a compound query asked for again
         (the query decides the matches, the ranking scores each concept) is evaluated once; the arrays
-        handed out are then shared, hence read-only."""
+        handed out are then shared, hence read-only, and valid only until the block ends: the dense
+        arrays made for the search are kept for the thread's next one (fresh memory costs a page fault
+        per 4 KiB, more than the arithmetic on it), at most MAX_SPARE_BYTES of them."""
         self._local.memo = {}
+        self._local.made = []
         try:
             yield
         finally:
-            self._local.memo = None
+            made: list[tuple[np.ndarray, np.ndarray]] = self._local.made
+            self._local.memo = self._local.made = None
+            spare = self._spare()
+            room = MAX_SPARE_BYTES // max(1, self._n * 5) - len(spare)  # a pair: bool[n] + float32[n]
+            spare.extend(made[:max(0, room)])
 
     # ------------------------------------------------------------ per-generation arrays
     @property
@@ -148,7 +156,25 @@ class Scorer:
         return mask, (scores * mask).astype(np.float32, copy=False)
 
     def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
-        return np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
+        """A new (mask, scores) pair of zeros; within ``one_search`` from the thread's spare arrays."""
+        made: list[tuple[np.ndarray, np.ndarray]] | None = getattr(self._local, "made", None)
+        spare = self._spare()
+        if made is None or not spare:
+            pair = np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
+        else:
+            pair = spare.pop()
+            for array in pair:
+                array.flags.writeable = True  # (the memo of the last search made it read-only)
+                array.fill(0)
+        if made is not None:
+            made.append(pair)
+        return pair
+
+    def _spare(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        spare: list[tuple[np.ndarray, np.ndarray]] | None = getattr(self._local, "spare", None)
+        if spare is None:
+            spare = self._local.spare = []
+        return spare
 
     def _eval(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
         """Dense (mask, scores) of a query; scores are zero outside the mask (deleted records aside).
@@ -204,10 +230,10 @@ class Scorer:
                     scores += s
         else:
             parts = [self._eval(sub) for sub in subs]
-            mask = parts[0][0].copy()
+            mask, scores = self._zeros()
+            np.copyto(mask, parts[0][0])
             for m, _ in parts[1:]:
                 mask &= m
-            scores = np.zeros(self._n, dtype=np.float32)
             for _, s in parts:
                 scores += s
             scores *= mask  # (a bool mask as 0/1: far cheaper than assigning through it)
