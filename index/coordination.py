@@ -146,8 +146,8 @@ class _Pages:
         for sums in (self.total, self.covered, self.graded):
             sums.fill(0.0)
         self.own_all.fill(True)
-        self._best32, self._best, self._tmp, self._share = (
-            array("best32", np.float32), array("best", np.float64), array("tmp", np.float64), array("share", np.float64))
+        self._best, self._halved = array("best", np.float32), array("halved", np.float64)
+        self._tmp, self._share = array("tmp", np.float64), array("share", np.float64)
         self._own, self._rel = array("own", bool), array("rel", bool)
 
     def add(self, c: Concept, every: np.ndarray, own_mask: np.ndarray, rel_mask: np.ndarray | None,
@@ -158,24 +158,22 @@ class _Pages:
         if not self.size:
             return
         best, tmp, share = self._best, self._tmp, self._share
-        np.copyto(best, np.take(every, self.idx, out=self._best32))
+        np.take(every, self.idx, out=best)  # float32: each use below computes in float64
         own_m = np.take(own_mask, self.idx, out=self._own)
-        # 1 where the concept's own words are, else the credit of a related word, else 0
-        np.copyto(share, own_m)
+        # the share of the concept a page holds x weight x idf: 1 where its own words are, else the
+        # credit of a related word, else 0 (the products are exact or the one rounding of credit x it)
+        np.multiply(own_m, share_weight, out=share)
         if rel_mask is not None and c.related_credit:
             rel_only = np.greater(np.take(rel_mask, self.idx, out=self._rel), own_m, out=self._rel)
-            share += np.multiply(rel_only, c.related_credit, out=tmp)
-        share *= share_weight
+            share += np.multiply(rel_only, c.related_credit * share_weight, out=tmp)
         if not self._graded:
             self.own_all &= own_m
-            if weight == 1.0:  # (x 1.0 changes nothing)
-                self.total += best
-            else:
-                self.total += np.multiply(best, weight, out=tmp)
+            self.total += np.multiply(best, weight, out=tmp, dtype=np.float64)
             self.covered += share
             return
-        np.add(best, half, out=tmp)  # share x (0.5 + 0.5 x best / (best + half)), in that order
-        np.divide(np.multiply(best, 0.5, out=best), tmp, out=tmp)
+        # share x (0.5 + 0.5 x best / (best + half)), in that order
+        np.add(best, half, out=tmp, dtype=np.float64)
+        np.divide(np.multiply(best, 0.5, out=self._halved, dtype=np.float64), tmp, out=tmp)
         tmp += 0.5
         tmp *= share
         self.graded += tmp
