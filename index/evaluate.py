@@ -156,16 +156,22 @@ class Scorer:
         return mask, (scores * mask).astype(np.float32, copy=False)
 
     def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
-        """A new (mask, scores) pair of zeros; within ``one_search`` from the thread's spare arrays."""
+        return self._pair(zeroed=True)
+
+    def _pair(self, zeroed: bool) -> tuple[np.ndarray, np.ndarray]:
+        """A new (mask bool[n], scores float32[n]) pair: zeros, or (``zeroed=False``) arrays the caller
+        overwrites whole. Within ``one_search`` from the thread's spare arrays."""
         made: list[tuple[np.ndarray, np.ndarray]] | None = getattr(self._local, "made", None)
         spare = self._spare()
         if made is None or not spare:
-            pair = np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
+            new = np.zeros if zeroed else np.empty
+            pair = new(self._n, dtype=bool), new(self._n, dtype=np.float32)
         else:
             pair = spare.pop()
             for array in pair:
                 array.flags.writeable = True  # (the memo of the last search made it read-only)
-                array.fill(0)
+                if zeroed:
+                    array.fill(0)
         if made is not None:
             made.append(pair)
         return pair
@@ -220,7 +226,11 @@ class Scorer:
         if len(subs) == 1:  # whoosh uses the child's matcher as is (the compound's boost is dropped)
             return self._eval(subs[0])
         if isinstance(q, Q.Or):
-            mask, scores = self._zeros()
+            if isinstance(subs[0], Q.Term):
+                mask, scores = self._zeros()
+            else:  # start from the first part's arrays (0 + x is x)
+                mask, scores = self._copy(self._eval(subs[0]))
+                subs = subs[1:]
             for sub in subs:
                 if isinstance(sub, Q.Term):
                     self._add_term(mask, scores, sub.fieldname, self.term_bytes(sub), sub.boost)
@@ -230,15 +240,19 @@ class Scorer:
                     scores += s
         else:
             parts = [self._eval(sub) for sub in subs]
-            mask, scores = self._zeros()
-            np.copyto(mask, parts[0][0])
-            for m, _ in parts[1:]:
+            mask, scores = self._copy(parts[0])
+            for m, s in parts[1:]:
                 mask &= m
-            for _, s in parts:
                 scores += s
             scores *= mask  # (a bool mask as 0/1: far cheaper than assigning through it)
         if q.boost != 1.0:
             scores *= np.float32(q.boost)
+        return mask, scores
+
+    def _copy(self, part: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        mask, scores = self._pair(zeroed=False)
+        np.copyto(mask, part[0])
+        np.copyto(scores, part[1])
         return mask, scores
 
     def _eval_every(self, q: Q.Every) -> tuple[np.ndarray, np.ndarray]:
