@@ -36,7 +36,8 @@ NUMBER_WEIGHT = 2.0  # numbers in the query are strong evidence
 FULL_TIER = 4.0  # pages with every concept: + FULL_TIER x the best other score + 1
 PROXIMITY_WEIGHT = 0.5  # x (1 + this x share of neighbouring query concepts found within PROXIMITY_WINDOW)
 PROXIMITY_WINDOW = 4
-PROXIMITY_DEPTH = 400  # proximity is computed for this many of the best pages only
+PROXIMITY_DEPTH = 400
+DENSE_SHARE = 2  # pages summed over every record when more than 1 / DENSE_SHARE of the index  # proximity is computed for this many of the best pages only
 
 _DIGIT = re.compile(r"\d")
 
@@ -76,7 +77,7 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
         full_idx, part_idx = idx[:0], idx
     else:
         full_idx, part_idx = idx[in_full], idx[~in_full]
-    whole, part = _Pages(full_idx, graded=False), _Pages(part_idx, graded=True)
+    whole, part = _Pages(full_idx, n, graded=False), _Pages(part_idx, n, graded=True)
     weight_sum = 0.0
     alive = max(1, int(np.count_nonzero(fast.alive)))
     best_any = scratch("coordinate.best", n, np.float32)  # (index.scratch: fresh memory costs page faults)
@@ -98,6 +99,8 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
         if part.size:
             half = fast.statistic(("median", c.own, c.related), partial(_median_positive, every))
             part.add(c, every, own_mask, rel_mask, weight, weight * idf, half)
+    whole.finish()
+    part.finish()
     # pages with every concept: BM25F x coverage (< 1 when a concept is there only as a related word);
     # the others: by the (rarity-weighted) concepts they hold, BM25F only grading each concept
     whole_scores, part_scores = whole.total, part.graded  # (in place: scratch arrays)
@@ -130,10 +133,13 @@ class _Pages:
     with every concept), or the graded concepts (``graded=True``, the others). Float64 throughout;
     the scratch arrays are reused for every concept."""
 
-    def __init__(self, idx: np.ndarray, graded: bool) -> None:
-        k = self.size = idx.size
+    def __init__(self, idx: np.ndarray, n: int, graded: bool) -> None:
+        self.size = idx.size
         self.idx = idx
         self._graded = graded
+        # most of the index: computed over every record (no gathers), the pages picked out at the end
+        self._dense = idx.size * DENSE_SHARE > n
+        k = n if self._dense else idx.size
         name = "coordinate.graded." if graded else "coordinate.full."
 
         def array(what: str, dtype: Any, size: int = k) -> np.ndarray:
@@ -157,14 +163,16 @@ class _Pages:
         of its scores (graded pages only)."""
         if not self.size:
             return
-        best, tmp, share = self._best, self._tmp, self._share
-        np.take(every, self.idx, out=best)  # float32: each use below computes in float64
-        own_m = np.take(own_mask, self.idx, out=self._own)
+        tmp, share = self._tmp, self._share
+        # float32: each use below computes in float64
+        best = every if self._dense else np.take(every, self.idx, out=self._best)
+        own_m = own_mask if self._dense else np.take(own_mask, self.idx, out=self._own)
         # the share of the concept a page holds x weight x idf: 1 where its own words are, else the
         # credit of a related word, else 0 (the products are exact or the one rounding of credit x it)
         np.multiply(own_m, share_weight, out=share)
         if rel_mask is not None and c.related_credit:
-            rel_only = np.greater(np.take(rel_mask, self.idx, out=self._rel), own_m, out=self._rel)
+            rel_m = rel_mask if self._dense else np.take(rel_mask, self.idx, out=self._rel)
+            rel_only = np.greater(rel_m, own_m, out=self._rel)
             share += np.multiply(rel_only, c.related_credit * share_weight, out=tmp)
         if not self._graded:
             self.own_all &= own_m
@@ -177,6 +185,13 @@ class _Pages:
         tmp += 0.5
         tmp *= share
         self.graded += tmp
+
+    def finish(self) -> None:
+        """The sums of the pages only (after the last concept)."""
+        if self._dense and self.size:
+            self.total, self.covered, self.graded = (
+                a.take(self.idx) if a.size else a for a in (self.total, self.covered, self.graded))
+            self.own_all = self.own_all.take(self.idx) if self.own_all.size else self.own_all
 
 
 def _median_positive(scores: np.ndarray) -> float:

@@ -1,7 +1,8 @@
 """The shortcuts of the query evaluation and the coordination ranking give exactly what the plain dense
 computation gives: trees of terms skip the alive/zero passes, ``Or``s of terms sum in term order, a
 search reuses the dense arrays of the previous one, and ``coordinate`` sums the full and the partial
-pages apart (its former dense formulation is kept here as the reference, bit for bit).
+pages apart, over the pages gathered or over every record (its former formulation is kept here as the
+reference, bit for bit).
 
 The tiny whoosh index (three segments, two records deleted) is ``tests/test_fastscore.py``'s; the
 sample-corpus checks run with the engine ``SCSEARCH_ENGINE`` names (whoosh or tantivy).
@@ -186,9 +187,11 @@ CONCEPT_SETS = {
 
 @pytest.mark.parametrize("name", list(CONCEPT_SETS))
 @pytest.mark.parametrize("pages", ["every concept", "some concepts", "both kinds", "none"])
-def test_coordinate_equals_its_dense_formulation(tiny: Any, name: str, pages: str,  # noqa: F811
+@pytest.mark.parametrize("dense_share", [1, 10**9], ids=["gathered", "over every record"])
+def test_coordinate_equals_its_dense_formulation(tiny: Any, name: str, pages: str, dense_share: int,  # noqa: F811
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(coordination, "PROXIMITY_DEPTH", 7)  # proximity of the best pages only, here too
+    monkeypatch.setattr(coordination, "DENSE_SHARE", dense_share)  # each page set summed one way or the other
     fs = FastScorer(tiny)
     concepts = CONCEPT_SETS[name]
     with fs.one_search():
