@@ -36,8 +36,8 @@ NUMBER_WEIGHT = 2.0  # numbers in the query are strong evidence
 FULL_TIER = 4.0  # pages with every concept: + FULL_TIER x the best other score + 1
 PROXIMITY_WEIGHT = 0.5  # x (1 + this x share of neighbouring query concepts found within PROXIMITY_WINDOW)
 PROXIMITY_WINDOW = 4
-PROXIMITY_DEPTH = 400
-DENSE_SHARE = 2  # pages summed over every record when more than 1 / DENSE_SHARE of the index  # proximity is computed for this many of the best pages only
+PROXIMITY_DEPTH = 400  # proximity is computed for this many of the best pages only
+DENSE_SHARE = 2  # pages summed over every record (no gathers) when more than 1 / DENSE_SHARE of the index
 
 _DIGIT = re.compile(r"\d")
 
@@ -62,9 +62,11 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
     """float32[n] scores of the pages in ``mask`` (``full``: the pages with every concept).
 
     Computed over the matched pages only (``idx``): the per-page arithmetic costs what the matches
-    cost, not what the index holds. The pages with every concept need only the BM25F sum and the
-    coverage, the others only the graded concepts: each is computed over its own pages (usually all
-    the matched pages are of one kind)."""
+    cost, not what the index holds (when they are most of it: over every record, which spares gathering
+    them). The pages with every concept need only the BM25F sum and the coverage, the others only the
+    graded concepts: each is computed over its own pages (usually all the matched pages are of one kind).
+    Every step is the same float operation on each page as in a plain per-page formulation
+    (tests/test_evaluate.py keeps one as the reference), so the scores are the same to the bit."""
     n = fast.n
     idx = np.flatnonzero(mask)
     out = np.zeros(n, dtype=np.float32)
@@ -131,7 +133,8 @@ class _Pages:
     """The per-concept sums of ``coordinate`` over some of the matched pages (``idx``): the BM25F sum,
     the coverage and whether every concept is there through its own words (``graded=False``, pages
     with every concept), or the graded concepts (``graded=True``, the others). Float64 throughout;
-    the scratch arrays are reused for every concept."""
+    the scratch arrays are reused for every concept. Pages that are most of the index (DENSE_SHARE)
+    are summed over every record, their own sums picked out by ``finish``."""
 
     def __init__(self, idx: np.ndarray, n: int, graded: bool) -> None:
         self.size = idx.size
