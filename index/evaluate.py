@@ -250,6 +250,7 @@ class Scorer:
         return mask, scores
 
     def _copy(self, part: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """A new (mask, scores) pair holding a copy of ``part``'s."""
         mask, scores = self._pair(zeroed=False)
         np.copyto(mask, part[0])
         np.copyto(scores, part[1])
