@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     from scsearch.index.types import SearchRequest
 
     clock = _Clock()
-    search_module.coordinate = clock.wrap(search_module.coordinate)  # type: ignore[assignment]
+    search_module.coordinate = clock.wrap(search_module.coordinate)
     Scorer.evaluate = clock.wrap(Scorer.evaluate)  # type: ignore[method-assign]
     queries = args.query or [q["query"] for c in CLASSES for q in QUERIES[c]]
     s = Searcher(args.data)
