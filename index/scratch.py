@@ -21,6 +21,9 @@ class _Arrays(threading.local):
 
 
 _LOCAL = _Arrays()
+KEEP_FREED_BYTES = 64 << 20  # a server process keeps this much freed memory for its next searches
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+_MMAP_ABOVE = 32 << 20  # (glibc's largest threshold on 64 bits)
 
 
 def scratch(name: str, size: int, dtype: Any) -> np.ndarray:
@@ -31,3 +34,19 @@ def scratch(name: str, size: int, dtype: Any) -> np.ndarray:
     if kept is None or kept.dtype != dtype or kept.size < size:
         kept = _LOCAL.kept[name] = np.empty(size, dtype=dtype)
     return kept[:size]
+
+
+def keep_freed_memory() -> bool:
+    """Ask the C library's allocator (glibc) to serve arrays up to 32 MB from its heap and to keep up to
+    KEEP_FREED_BYTES of freed memory instead of handing it back to the system: every search's other
+    temporaries (filters, facets, the top hits, snippets) then reuse memory that is already mapped too.
+    For a long-running server process (a gunicorn worker); its memory stays at most that much above what
+    its searches use at once. False where the C library has no ``mallopt`` (nothing changes)."""
+    import ctypes  # (only a server asks: not imported by a CLI search)
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    return bool(mallopt(_M_MMAP_THRESHOLD, _MMAP_ABOVE)) and bool(mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES))
