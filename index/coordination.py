@@ -22,11 +22,13 @@ import math
 import re
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 
 from scsearch.index import qtree as Q
 from scsearch.index.evaluate import Scorer
+from scsearch.index.scratch import scratch
 
 COORD_POWER = 2.0  # how strongly the share of (rare) concepts covered decides
 IDF_POWER = 1.0  # a concept's share of the coverage grows with idf ** IDF_POWER: the rare words decide
@@ -35,6 +37,7 @@ FULL_TIER = 4.0  # pages with every concept: + FULL_TIER x the best other score 
 PROXIMITY_WEIGHT = 0.5  # x (1 + this x share of neighbouring query concepts found within PROXIMITY_WINDOW)
 PROXIMITY_WINDOW = 4
 PROXIMITY_DEPTH = 400  # proximity is computed for this many of the best pages only
+DENSE_SHARE = 2  # pages summed over every record (no gathers) when more than 1 / DENSE_SHARE of the index
 
 _DIGIT = re.compile(r"\d")
 
@@ -59,68 +62,139 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
     """float32[n] scores of the pages in ``mask`` (``full``: the pages with every concept).
 
     Computed over the matched pages only (``idx``): the per-page arithmetic costs what the matches
-    cost, not what the index holds."""
+    cost, not what the index holds (when they are most of it: over every record, which spares gathering
+    them). The pages with every concept need only the BM25F sum and the coverage, the others only the
+    graded concepts: each is computed over its own pages (usually all the matched pages are of one kind).
+    Every step is the same float operation on each page as in a plain per-page formulation
+    (tests/test_evaluate.py keeps one as the reference), so the scores are the same to the bit."""
     n = fast.n
     idx = np.flatnonzero(mask)
     out = np.zeros(n, dtype=np.float32)
     if not idx.size:
         return out
-    k = idx.size
     in_full = full[idx]
-    partial_pages = not in_full.all()  # pages without every concept are graded (usually there are none)
-    total = np.zeros(k, dtype=np.float64)
-    covered = np.zeros(k, dtype=np.float64)
-    graded = np.zeros(k if partial_pages else 0, dtype=np.float64)  # each concept's BM25 saturated
-    best = np.empty(k, dtype=np.float64)  # scratch arrays, reused for every concept (no allocation per step)
-    held = np.empty(k, dtype=np.float64)
-    tmp = np.empty(k, dtype=np.float64)
+    if in_full.all():
+        full_idx, part_idx = idx, idx[:0]
+    elif not in_full.any():
+        full_idx, part_idx = idx[:0], idx
+    else:
+        full_idx, part_idx = idx[in_full], idx[~in_full]
+    whole, part = _Pages(full_idx, n, graded=False), _Pages(part_idx, n, graded=True)
     weight_sum = 0.0
-    own_all = np.ones(k, dtype=bool)  # pages holding every concept through its own words (not only related ones)
     alive = max(1, int(np.count_nonzero(fast.alive)))
+    best_any = scratch("coordinate.best", n, np.float32)  # (index.scratch: fresh memory costs page faults)
+    held_any = scratch("coordinate.held", n, bool)
     for c in concepts:
         own_mask, every = fast.evaluate(c.own)  # every: the concept's best score on each page of the index
-        rel_m = None
+        rel_mask = None
         if c.related is not None:
             rel_mask, rel_scores = fast.evaluate(c.related)
-            rel_m = rel_mask[idx]
-            anywhere = own_mask | rel_mask
-            every = np.maximum(every, rel_scores)
+            anywhere = np.bitwise_or(own_mask, rel_mask, out=held_any)
+            every = np.maximum(every, rel_scores, out=best_any)
         else:
             anywhere = own_mask
         df = int(np.count_nonzero(anywhere))
-        own_m = own_mask[idx]
-        best[:] = every[idx]
-        own_all &= own_m
         idf = math.log(1.0 + (alive - df + 0.5) / (df + 0.5)) ** IDF_POWER
         weight = NUMBER_WEIGHT if c.numeric else 1.0
-        np.multiply(best, weight, out=tmp)
-        total += tmp
-        held[:] = own_m  # 1 where the concept's own words are, else the credit of a related word, else 0
-        if rel_m is not None and c.related_credit:
-            np.copyto(held, c.related_credit, where=rel_m & ~own_m)
-        share = held
-        share *= weight * idf
-        covered += share
         weight_sum += weight * idf
-        if not partial_pages:
-            continue
-        half = fast.statistic(("median", c.own, c.related), partial(_median_positive, every))
-        np.add(best, half, out=tmp)  # share x (0.5 + 0.5 x best / (best + half)), in that order
-        np.divide(np.multiply(best, 0.5, out=best), tmp, out=tmp)
-        tmp += 0.5
-        tmp *= share
-        graded += tmp
-    coverage = covered / weight_sum if weight_sum > 0 else np.ones(k)
+        whole.add(c, every, own_mask, rel_mask, weight, weight * idf, 0.0)
+        if part.size:
+            half = fast.statistic(("median", c.own, c.related), partial(_median_positive, every))
+            part.add(c, every, own_mask, rel_mask, weight, weight * idf, half)
+    whole.finish()
+    part.finish()
     # pages with every concept: BM25F x coverage (< 1 when a concept is there only as a related word);
     # the others: by the (rarity-weighted) concepts they hold, BM25F only grading each concept
-    scores = total * coverage**COORD_POWER
-    if partial_pages:
-        scores = np.where(in_full, scores, graded / max(weight_sum, 1e-9))
+    whole_scores, part_scores = whole.total, part.graded  # (in place: scratch arrays)
+    if weight_sum > 0:  # total x coverage ** COORD_POWER (no coverage: 1)
+        coverage = np.divide(whole.covered, weight_sum, out=whole.covered)
+        coverage **= COORD_POWER
+        whole_scores *= coverage
+    part_scores /= max(weight_sum, 1e-9)
+    if not part.size:
+        scores = whole_scores
+    elif not whole.size:
+        scores = part_scores
+    else:
+        scores = np.empty(idx.size, dtype=np.float64)
+        scores[in_full] = whole_scores
+        scores[~in_full] = part_scores
     scores *= _proximity(fast, concepts, idx, scores)
     scores = _lift(scores, in_full, ~in_full)
-    scores = _lift(scores, in_full & own_all, in_full & ~own_all)
+    if whole.size and not whole.own_all.all():
+        own_all = np.zeros(idx.size, dtype=bool)  # pages holding every concept through its own words
+        own_all[in_full] = whole.own_all
+        scores = _lift(scores, own_all, in_full & ~own_all)
     out[idx] = scores
     return out
+
+
+class _Pages:
+    """The per-concept sums of ``coordinate`` over some of the matched pages (``idx``): the BM25F sum,
+    the coverage and whether every concept is there through its own words (``graded=False``, pages
+    with every concept), or the graded concepts (``graded=True``, the others). Float64 throughout;
+    the scratch arrays are reused for every concept. Pages that are most of the index (DENSE_SHARE)
+    are summed over every record, their own sums picked out by ``finish``."""
+
+    def __init__(self, idx: np.ndarray, n: int, graded: bool) -> None:
+        self.size = idx.size
+        self.idx = idx
+        self._graded = graded
+        # most of the index: computed over every record (no gathers), the pages picked out at the end
+        self._dense = idx.size * DENSE_SHARE > n
+        k = n if self._dense else idx.size
+        name = "coordinate.graded." if graded else "coordinate.full."
+
+        def array(what: str, dtype: Any, size: int = k) -> np.ndarray:
+            return scratch(name + what, size, dtype)
+
+        self.total = array("total", np.float64, 0 if graded else k)
+        self.covered = array("covered", np.float64, 0 if graded else k)
+        self.own_all = array("own_all", bool, 0 if graded else k)
+        self.graded = array("graded", np.float64, k if graded else 0)  # each concept's BM25 saturated
+        for sums in (self.total, self.covered, self.graded):
+            sums.fill(0.0)
+        self.own_all.fill(True)
+        self._best, self._halved = array("best", np.float32), array("halved", np.float64)
+        self._tmp, self._share = array("tmp", np.float64), array("share", np.float64)
+        self._own, self._rel = array("own", bool), array("rel", bool)
+
+    def add(self, c: Concept, every: np.ndarray, own_mask: np.ndarray, rel_mask: np.ndarray | None,
+            weight: float, share_weight: float, half: float) -> None:
+        """Add one concept: ``every`` its best score on each page of the index, ``own_mask``/``rel_mask``
+        the pages holding its own/related words, ``share_weight`` its weight x idf, ``half`` the median
+        of its scores (graded pages only)."""
+        if not self.size:
+            return
+        tmp, share = self._tmp, self._share
+        # float32: each use below computes in float64
+        best = every if self._dense else np.take(every, self.idx, out=self._best)
+        own_m = own_mask if self._dense else np.take(own_mask, self.idx, out=self._own)
+        # the share of the concept a page holds x weight x idf: 1 where its own words are, else the
+        # credit of a related word, else 0 (the products are exact or the one rounding of credit x it)
+        np.multiply(own_m, share_weight, out=share)
+        if rel_mask is not None and c.related_credit:
+            rel_m = rel_mask if self._dense else np.take(rel_mask, self.idx, out=self._rel)
+            rel_only = np.greater(rel_m, own_m, out=self._rel)
+            share += np.multiply(rel_only, c.related_credit * share_weight, out=tmp)
+        if not self._graded:
+            self.own_all &= own_m
+            self.total += np.multiply(best, weight, out=tmp, dtype=np.float64)
+            self.covered += share
+            return
+        # share x (0.5 + 0.5 x best / (best + half)), in that order
+        np.add(best, half, out=tmp, dtype=np.float64)
+        np.divide(np.multiply(best, 0.5, out=self._halved, dtype=np.float64), tmp, out=tmp)
+        tmp += 0.5
+        tmp *= share
+        self.graded += tmp
+
+    def finish(self) -> None:
+        """The sums of the pages only (after the last concept)."""
+        if self._dense and self.size:
+            self.total, self.covered, self.graded = (
+                a.take(self.idx) if a.size else a for a in (self.total, self.covered, self.graded))
+            self.own_all = self.own_all.take(self.idx) if self.own_all.size else self.own_all
 
 
 def _median_positive(scores: np.ndarray) -> float:
@@ -148,18 +222,21 @@ def _proximity(fast: Scorer, concepts: list[Concept], idx: np.ndarray, scores: n
     """float64 multiplier per page of ``idx`` (``scores`` aligned with it): 1 + PROXIMITY_WEIGHT x the
     share of neighbouring concept pairs (in query order) that stand within PROXIMITY_WINDOW words of
     each other on the page (best pages only)."""
-    factor = np.ones(idx.size, dtype=np.float64)
+    factor = scratch("proximity.factor", idx.size, np.float64)  # (valid until the next search of the thread)
     keyed = [c for c in concepts if c.lemmas]
     if len(keyed) < 2:
+        factor.fill(1.0)
         return factor
-    pick = np.arange(idx.size)
-    if pick.size > PROXIMITY_DEPTH:
-        pick = np.argpartition(-scores, PROXIMITY_DEPTH - 1)[:PROXIMITY_DEPTH]
+    if idx.size > PROXIMITY_DEPTH:  # (factor's memory holds -scores meanwhile)
+        pick = np.argpartition(np.negative(scores, out=factor), PROXIMITY_DEPTH - 1)[:PROXIMITY_DEPTH]
+    else:
+        pick = np.arange(idx.size)
+    factor.fill(1.0)
     pick.sort()  # the candidates in ascending record numbers
     cand = idx[pick]
-    near = np.zeros(idx.size, dtype=np.float64)
     pairs = fast.near_pairs("lemma", [c.lemmas for c in keyed], cand, PROXIMITY_WINDOW)
+    near = np.zeros(cand.size, dtype=np.float64)  # pairs found on each candidate: others have none
     for docs in pairs:
-        near[np.searchsorted(idx, docs)] += 1.0
-    factor += PROXIMITY_WEIGHT * near / max(1, len(pairs))
+        near[np.searchsorted(cand, docs)] += 1.0
+    factor[pick] += PROXIMITY_WEIGHT * near / max(1, len(pairs))
     return factor

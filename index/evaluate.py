@@ -35,6 +35,7 @@ MAX_CACHED_TERMS = 50_000
 MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of record numbers + scores
 MAX_CACHED_STATS = 10_000
 PREAD_RECORDS = 256  # a phrase checked on more records reads their token streams through the mapping
+MAX_SPARE_BYTES = 16 << 20  # per thread: the dense arrays of its last search, kept for the next one
 
 Postings = tuple[np.ndarray, np.ndarray]  # (record numbers int32, term scores float32), ascending
 Slots = list[list[tuple[str, bytes | None]]]  # a phrase: per position, the (field, term) it may hold
@@ -61,12 +62,19 @@ class Scorer:
     def one_search(self) -> Iterator[None]:
         """Within the block (one search in this thread), a phrase or a compound query asked for again
         (the query decides the matches, the ranking scores each concept) is evaluated once; the arrays
-        handed out are then shared, hence read-only."""
+        handed out are then shared, hence read-only, and valid only until the block ends: the dense
+        arrays made for the search are kept for the thread's next one (fresh memory costs a page fault
+        per 4 KiB, more than the arithmetic on it), at most MAX_SPARE_BYTES of them."""
         self._local.memo = {}
+        self._local.made = []
         try:
             yield
         finally:
-            self._local.memo = None
+            made: list[tuple[np.ndarray, np.ndarray]] = self._local.made
+            self._local.memo = self._local.made = None
+            spare = self._spare()
+            room = MAX_SPARE_BYTES // max(1, self._n * 5) - len(spare)  # a pair: bool[n] + float32[n]
+            spare.extend(made[:max(0, room)])
 
     # ------------------------------------------------------------ per-generation arrays
     @property
@@ -142,13 +150,40 @@ class Scorer:
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
-        """(mask bool[n], scores float32[n]): the records matching ``query`` and their scores."""
+        """(mask bool[n], scores float32[n]): the records matching ``query`` and their scores.
+        Within ``one_search`` the arrays may be shared (read-only)."""
         mask, scores = self._eval(query)
+        if _live_only(query):  # already live records only, scores zero elsewhere: no dense pass needed
+            return mask, scores
         mask = mask & self._alive
         return mask, (scores * mask).astype(np.float32, copy=False)
 
     def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
-        return np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
+        return self._pair(zeroed=True)
+
+    def _pair(self, zeroed: bool) -> tuple[np.ndarray, np.ndarray]:
+        """A new (mask bool[n], scores float32[n]) pair: zeros, or (``zeroed=False``) arrays the caller
+        overwrites whole. Within ``one_search`` from the thread's spare arrays."""
+        made: list[tuple[np.ndarray, np.ndarray]] | None = getattr(self._local, "made", None)
+        spare = self._spare()
+        if made is None or not spare:
+            new = np.zeros if zeroed else np.empty
+            pair = new(self._n, dtype=bool), new(self._n, dtype=np.float32)
+        else:
+            pair = spare.pop()
+            for array in pair:
+                array.flags.writeable = True  # (the memo of the last search made it read-only)
+                if zeroed:
+                    array.fill(0)
+        if made is not None:
+            made.append(pair)
+        return pair
+
+    def _spare(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        spare: list[tuple[np.ndarray, np.ndarray]] | None = getattr(self._local, "spare", None)
+        if spare is None:
+            spare = self._local.spare = []
+        return spare
 
     def _eval(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
         """Dense (mask, scores) of a query; scores are zero outside the mask (deleted records aside).
@@ -194,7 +229,11 @@ class Scorer:
         if len(subs) == 1:  # whoosh uses the child's matcher as is (the compound's boost is dropped)
             return self._eval(subs[0])
         if isinstance(q, Q.Or):
-            mask, scores = self._zeros()
+            if isinstance(subs[0], Q.Term):
+                mask, scores = self._zeros()
+            else:  # start from the first part's arrays (0 + x is x)
+                mask, scores = self._copy(self._eval(subs[0]))
+                subs = subs[1:]
             for sub in subs:
                 if isinstance(sub, Q.Term):
                     self._add_term(mask, scores, sub.fieldname, self.term_bytes(sub), sub.boost)
@@ -204,15 +243,20 @@ class Scorer:
                     scores += s
         else:
             parts = [self._eval(sub) for sub in subs]
-            mask = parts[0][0].copy()
-            for m, _ in parts[1:]:
+            mask, scores = self._copy(parts[0])
+            for m, s in parts[1:]:
                 mask &= m
-            scores = np.zeros(self._n, dtype=np.float32)
-            for _, s in parts:
                 scores += s
             scores *= mask  # (a bool mask as 0/1: far cheaper than assigning through it)
         if q.boost != 1.0:
             scores *= np.float32(q.boost)
+        return mask, scores
+
+    def _copy(self, part: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """A new (mask, scores) pair holding a copy of ``part``'s."""
+        mask, scores = self._pair(zeroed=False)
+        np.copyto(mask, part[0])
+        np.copyto(scores, part[1])
         return mask, scores
 
     def _eval_every(self, q: Q.Every) -> tuple[np.ndarray, np.ndarray]:
@@ -232,8 +276,10 @@ class Scorer:
         ids, vals = self.postings(field, btext)
         if not len(ids):
             return
+        ids = ids.astype(np.intp)  # once: numpy would convert the int32 numbers for each of the two scatters
         mask[ids] = True
-        scores[ids] += vals if boost == 1.0 else vals * np.float32(boost)
+        # unbuffered (a record appears once in a posting list): the same float32 sums as scores[ids] += vals
+        np.add.at(scores, ids, vals if boost == 1.0 else vals * np.float32(boost))
 
     # ------------------------------------------------------------ phrases
     def _slot_terms(self, q: Any) -> list[tuple[str, bytes | None]] | None:
@@ -420,3 +466,15 @@ class Scorer:
             s = scores[idx]
         order = np.lexsort((idx, -s))
         return [(int(idx[i]), float(s[i])) for i in order]
+
+
+def _live_only(q: Any) -> bool:
+    """Whether ``Scorer._eval`` of ``q`` already matches live records only, with zero scores elsewhere:
+    trees of terms (postings hold live records only) combined by ``And``/``Or``/``AndNot``."""
+    if isinstance(q, Q.Term):
+        return True
+    if type(q) in (Q.And, Q.Or):
+        return all(_live_only(sub) for sub in q.subqueries)
+    if isinstance(q, Q.AndNot):
+        return _live_only(q.a)  # the matches are a subset of ``a``'s
+    return False

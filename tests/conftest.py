@@ -26,7 +26,7 @@ ENGINE_SUITES = frozenset({
     "test_calls.py", "test_meetings.py", "test_exports.py", "test_feeds.py", "test_citation.py", "test_cli.py",
     "test_dedup.py", "test_ingest_hardening.py", "test_ingest_parts.py", "test_reindex.py", "test_store.py",
     "test_backup.py", "test_admin_ingest.py", "test_concurrency.py", "test_engines.py", "test_service.py",
-    "test_ingest_prepare.py", "test_token_streams.py", "test_phrase_pairs.py",
+    "test_ingest_prepare.py", "test_token_streams.py", "test_phrase_pairs.py", "test_evaluate.py",
 })
 
 

@@ -38,6 +38,7 @@ from typing import Any
 
 from flask import Flask
 
+from scsearch.index.scratch import keep_freed_memory
 from scsearch.webui import security_headers
 
 SERVER_NAME = security_headers.SERVER_NAME  # the Server header: no product version is revealed
@@ -145,6 +146,7 @@ def _gunicorn_app(app: Flask, options: dict[str, Any]) -> Any:
 
 def _post_fork(app: Flask) -> Callable[[Any, Any], None]:
     def hook(_server: Any, _worker: Any) -> None:
+        keep_freed_memory()  # a search's temporaries reuse mapped memory (index/scratch.py)
         warm_up(app)
 
     return hook
