@@ -182,14 +182,31 @@ def filter_mask(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], req: Se
     return mask
 
 
+class _Selected:
+    """The matched records a filter combination allows (``sel``), their numbers (asked for when counted one
+    by one) and, when they are most of the allowed records, the numbers of the allowed ones not matched."""
+
+    def __init__(self, allowed: np.ndarray, sel: np.ndarray) -> None:
+        self.allowed = allowed  # (kept: the id of the filter mask identifies it during the count)
+        self.sel = sel
+        self.rest = np.flatnonzero(allowed & ~sel) if 2 * np.count_nonzero(sel) > np.count_nonzero(allowed) else None
+        self._records: np.ndarray | None = None
+
+    def records(self) -> np.ndarray:
+        if self._records is None:
+            self._records = np.flatnonzero(self.sel)  # integer indexes: far cheaper than a bool mask
+        return self._records
+
+
 def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matched: np.ndarray, req: SearchRequest,
                  pq: ParsedQuery) -> dict[str, dict[str, int]]:
     """Counts per facet value over the matched records, every filter applied but the facet's own.
 
     Where the matches are most of the records the filters allow (a common word), the counts are those of
-    every allowed record (kept per filter combination) less those of the few allowed records not matched."""
+    every allowed record (kept per filter combination, from the first such search) less those of the few
+    allowed records not matched."""
     out: dict[str, dict[str, int]] = {}
-    selected: dict[int, tuple[np.ndarray, bool]] = {}  # per distinct filter mask: (record numbers, complement)
+    selected: dict[int, _Selected] = {}  # per distinct filter mask
     for name, column, names in (
         ("ministry", cols.ministry_set, cols.ministry_names),
         ("doc_type", cols.doc_type, cols.doc_type_names),
@@ -198,19 +215,18 @@ def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matche
     ):
         allowed = filter_mask(cols, cache, req, pq, skip=name)  # the same cached array when no filter differs
         if id(allowed) not in selected:
-            sel = matched & allowed
-            rest = bool(2 * np.count_nonzero(sel) > np.count_nonzero(allowed))
-            # integer indexes: far cheaper than a bool mask
-            selected[id(allowed)] = (np.flatnonzero(allowed & ~matched) if rest else np.flatnonzero(sel), rest)
-        idx, rest = selected[id(allowed)]
+            selected[id(allowed)] = _Selected(allowed, matched & allowed)
+        entry = selected[id(allowed)]
+        rest = entry.rest
         size = len(cols.ministry_sets) if name == "ministry" else len(names)
-        counts = np.bincount(column[idx], minlength=size)
-        if rest:
-            base_key = ("counts", name, *_filter_key(req, pq, name))
-            base = cache.get(base_key)
-            if base is None:
-                base = cache[base_key] = np.bincount(column[allowed], minlength=size)
-            counts = base - counts
+        base_key = ("counts", name, *_filter_key(req, pq, name))
+        base = cache.get(base_key) if rest is not None else None
+        if base is not None:
+            counts = base - np.bincount(column[rest], minlength=size)
+        else:
+            counts = np.bincount(column[entry.records()], minlength=size)
+            if rest is not None:
+                cache[base_key] = counts + np.bincount(column[rest], minlength=size)
         if name == "ministry":  # records per set of ministries, then per ministry
             counts = counts @ cols.ministry_sets
         pairs = [(names[i], int(c)) for i, c in enumerate(counts) if c and names[i]]
