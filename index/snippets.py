@@ -7,11 +7,11 @@ HTML: everything escaped, matches wrapped in ``<mark>``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from functools import lru_cache
 from html import escape
 
+from scsearch.index.snippet_scan import Scan, scan
 from scsearch.language.stemmer import stem
 from scsearch.language.tokenize import fold, normalize_token, tokenize
 
@@ -58,6 +58,29 @@ def matched_positions(
     return toks, hits
 
 
+def find_matches(
+    text: str,
+    lemma_field: str,
+    lemmas: Collection[str],
+    forms: Collection[str],
+    prefixes: Collection[str] = (),
+    stems: Collection[str] = (),
+    max_scan: int | None = None,
+) -> Scan:
+    """``matched_positions``' answer as a ``Scan``: by chunks (``snippet_scan``) where the stored lemmas
+    are one per token, else from the whole text tokenised (each token its own chunk)."""
+    if max_scan is not None and len(text) > max_scan:
+        cut = text.rfind(" ", 0, max_scan)
+        text = text[: cut if cut > 0 else max_scan]
+    fast = scan(text, lemma_field, lemmas, forms, prefixes, stems)
+    if fast is not None:
+        return fast
+    toks, hits = matched_positions(text, lemma_field, lemmas, forms, prefixes, stems)
+    lem = lemma_field.split(" ", len(toks))[: len(toks)] if lemma_field else []
+    keys = [lem[h] for h in hits] if len(lem) == len(toks) else [fold(toks[h][2]) for h in hits]
+    return Scan.of_tokens(toks, hits, keys)
+
+
 def best_window(hits: list[int], keys: list[str], width: int = WINDOW_TOKENS) -> int:
     """The first token of the window of ``width`` tokens with the most distinct matched words, then
     the most matches, then the earliest: two pointers over the sorted hits, linear in their number.
@@ -91,19 +114,11 @@ def make_snippet(
     max_chars: int = MAX_CHARS,
 ) -> str:
     """The best passage of ``text`` as HTML; only the first ``MAX_SCAN_CHARS`` characters are read."""
-    toks, hits = matched_positions(text, lemma_field, lemmas, forms, prefixes, stems, max_scan=MAX_SCAN_CHARS)
-    if not toks:
+    found = find_matches(text, lemma_field, lemmas, forms, prefixes, stems, max_scan=MAX_SCAN_CHARS)
+    if not found.n:
         return escape(text[:max_chars])
-    if hits:
-        lem = lemma_field.split(" ", len(toks))[: len(toks)] if lemma_field else []
-        if len(lem) == len(toks):
-            keys = [lem[h] for h in hits]
-        else:
-            keys = [fold(toks[h][2]) for h in hits]
-        first = max(0, best_window(hits, keys) - 8)
-    else:
-        first = 0
-    start_char = toks[first][0]
+    first = max(0, best_window(found.hits, found.keys) - 8) if found.hits else 0
+    start_char = found.span(first)[0]
     # begin at a sentence start when one is near
     back = text.rfind(". ", max(0, start_char - 120), start_char)
     if back != -1 and first > 0:
@@ -119,21 +134,30 @@ def make_snippet(
         space = text.rfind(" ", start_char, end_char)
         if end_char < len(text) and space > start_char:
             end_char = space
-    hit_spans = [(toks[h][0], toks[h][1]) for h in hits if toks[h][0] >= start_char and toks[h][1] <= end_char]
-    out: list[str] = []
-    pos = start_char
-    for s, e in hit_spans:
-        out.append(escape(text[pos:s]))
-        out.append("<mark>" + escape(text[s:e]) + "</mark>")
-        pos = e
-    out.append(escape(text[pos:end_char]))
-    html = "".join(out)
-    html = re.sub(r"\s+", " ", html).strip()
+    html = " ".join(_marked(text, start_char, end_char, found.spans_between(start_char, end_char, first)).split())
     if start_char > 0:
         html = "… " + html
     if end_char < len(text):
         html += " …"
     return html
+
+
+def _marked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` escaped, the spans in ``<mark>``: escaped in one call where the passage has no
+    NUL or SOH to stand for the tags while it is (escaping is per character: the same HTML)."""
+    passage = text[start:end]
+    if "\0" in passage or "\1" in passage:
+        out, pos = [], start
+        for s, e in spans:
+            out += [escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>"]
+            pos = e
+        return "".join([*out, escape(text[pos:end])])
+    out, pos = [], start
+    for s, e in spans:
+        out += [text[pos:s], "\0", text[s:e], "\1"]
+        pos = e
+    out.append(text[pos:end])
+    return escape("".join(out)).replace("\0", "<mark>").replace("\1", "</mark>")
 
 
 def highlight_all(
@@ -145,13 +169,13 @@ def highlight_all(
     stems: Collection[str] = (),
 ) -> tuple[str, int]:
     """The whole text escaped, every match marked with an anchor id ``hit-N``."""
-    toks, hits = matched_positions(text, lemma_field, lemmas, forms, prefixes, stems)
+    found = find_matches(text, lemma_field, lemmas, forms, prefixes, stems)
     out: list[str] = []
     pos = 0
-    for n, h in enumerate(hits):
-        s, e, _ = toks[h]
+    for n, h in enumerate(found.hits):
+        s, e = found.span(h)
         out.append(escape(text[pos:s]))
         out.append(f'<mark id="hit-{n + 1}">' + escape(text[s:e]) + "</mark>")
         pos = e
     out.append(escape(text[pos:]))
-    return "".join(out), len(hits)
+    return "".join(out), len(found.hits)

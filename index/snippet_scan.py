@@ -1,0 +1,201 @@
+"""Where a query's words stand in a text, for its snippet, without a Python step per token.
+
+The tokenizer's tokens never hold whitespace and no branch of its pattern looks past one, so the
+tokens of a text are those of its whitespace-separated chunks, one chunk after another (the same
+tokens, the same order). Words repeat from page to page, so each distinct chunk is tokenised once per
+process (``_CHUNKS``) and tested against a query's words once per query (``_Surface``); a page is then
+``str.split`` plus C-level maps over its chunks and its stored lemmas. Character offsets are only
+worked out for the few tokens a snippet shows, from the lengths of the chunks.
+
+``scan`` answers None where this does not apply (the stored lemmas not one per token): the caller
+then tokenises the whole text as before (``snippets.matched_positions``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Collection
+from functools import lru_cache
+from itertools import accumulate, compress, count
+from operator import not_
+
+from scsearch.language.stemmer import stem
+from scsearch.language.tokenize import fold, normalize_token, tokenize
+
+CHUNK_CACHE = 200_000  # distinct chunks kept tokenised (cleared when full)
+QUERY_CACHE = 32  # queries whose per-chunk answers are kept
+_NONSPACE = re.compile(r"\S+")  # the chunks with their offsets, where the text has runs of whitespace
+_folded = lru_cache(maxsize=65_536)(fold)
+_normalized = lru_cache(maxsize=65_536)(normalize_token)
+_stem = lru_cache(maxsize=65_536)(stem)
+
+Span = tuple[int, int, str]
+
+
+class _Chunks(dict[str, tuple[Span, ...]]):
+    """chunk -> its tokens (offsets within the chunk), tokenised on first sight."""
+
+    def __missing__(self, chunk: str) -> tuple[Span, ...]:
+        if len(self) >= CHUNK_CACHE:
+            self.clear()
+        toks = self[chunk] = tuple(tokenize(chunk))
+        return toks
+
+
+_CHUNKS = _Chunks()
+
+
+class _Surface(dict[str, tuple[int, ...]]):
+    """chunk -> the indexes (within the chunk) of its tokens whose surface matches one query: its
+    lowercase form is a query form, its folded form a query lemma, its stem a query stem or its folded
+    form starts with a query prefix (``snippets.matched_positions``' tests of the token text)."""
+
+    def __init__(self, lemmas: frozenset[str], forms: frozenset[str], prefixes: tuple[str, ...],
+                 stems: frozenset[str]) -> None:
+        super().__init__()
+        self.lemmas, self.forms, self.prefixes, self.stems = lemmas, forms, prefixes, stems
+
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        if len(self) >= CHUNK_CACHE:
+            self.clear()
+        found = self[chunk] = tuple(j for j, (_, _, tok) in enumerate(_CHUNKS[chunk]) if self._matches(tok))
+        return found
+
+    def _matches(self, tok: str) -> bool:
+        if self.forms and _normalized(tok) in self.forms:
+            return True
+        folded = _folded(tok)
+        return (folded in self.lemmas or bool(self.stems and _stem(tok) in self.stems)
+                or bool(self.prefixes and folded.startswith(self.prefixes)))
+
+
+_queries: OrderedDict[tuple[frozenset[str], ...], _Surface] = OrderedDict()
+_queries_lock = threading.Lock()
+
+
+def _surface(lemmas: frozenset[str], forms: frozenset[str], prefixes: frozenset[str],
+             stems: frozenset[str]) -> _Surface:
+    """The per-chunk answers of one query (kept for the last ``QUERY_CACHE`` queries)."""
+    key = (lemmas, forms, prefixes, stems)
+    with _queries_lock:
+        found = _queries.get(key)
+        if found is None:
+            found = _queries[key] = _Surface(lemmas, forms, tuple(prefixes), stems)
+            while len(_queries) > QUERY_CACHE:
+                _queries.popitem(last=False)
+        else:
+            _queries.move_to_end(key)
+        return found
+
+
+class Scan:
+    """The tokens of a text by chunk and the query's matches among them (token indexes, ascending).
+
+    Most chunks are one word, one token; only the others (``odd``: punctuation, numbers with dots,
+    identifiers…) are looked at to map a token index to its chunk: chunk ``k`` starts at token
+    ``k + shift`` where ``shift`` sums (tokens - 1) over the odd chunks before it."""
+
+    __slots__ = ("chunks", "odd", "odd_first", "odd_tokens", "shift", "n", "hits", "keys", "_spaced",
+                 "_anchor")
+
+    def __init__(self, chunks: list[str], odd: list[int], odd_tokens: list[tuple[Span, ...]],
+                 spaced: list[int] | None) -> None:
+        self.chunks = chunks
+        self.odd = odd  # indexes of the chunks that are not one plain word, ascending
+        self.odd_tokens = odd_tokens  # their tokens
+        self.shift = list(accumulate(len(t) - 1 for t in odd_tokens))  # after each odd chunk
+        self.odd_first = [k + (self.shift[m - 1] if m else 0) for m, k in enumerate(odd)]  # their first token
+        self.n = len(chunks) + (self.shift[-1] if odd else 0)
+        self.hits: list[int] = []
+        self.keys: list[str] = []  # the stored lemma of each hit
+        self._spaced = spaced  # every chunk's offset, where whitespace runs part them (else from lengths)
+        self._anchor = (0, 0)  # (chunk, its offset): the last one worked out
+
+    @classmethod
+    def of_tokens(cls, toks: list[Span], hits: list[int], keys: list[str]) -> Scan:
+        """The scan of a text tokenised whole: each token its own chunk, at offset 0."""
+        found = cls([t for _, _, t in toks], list(range(len(toks))), [(tok,) for tok in toks], [0] * len(toks))
+        found.hits, found.keys = hits, keys
+        return found
+
+    def first_token(self, k: int) -> int:
+        """The index of chunk ``k``'s first token (of the next token for a chunk without any)."""
+        m = bisect_left(self.odd, k)
+        return k + (self.shift[m - 1] if m else 0)
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Start and end (characters of the text) of token ``i``."""
+        m = bisect_right(self.odd_first, i) - 1
+        if m >= 0 and i < self.odd_first[m] + len(self.odd_tokens[m]):
+            k = self.odd[m]
+            s, e, _ = self.odd_tokens[m][i - self.odd_first[m]]
+        else:
+            k = i - (self.shift[m] if m >= 0 else 0)
+            s, e = 0, len(self.chunks[k])
+        at = self._offset(k)
+        return at + s, at + e
+
+    def _offset(self, k: int) -> int:
+        if self._spaced is not None:
+            return self._spaced[k]
+        k0, at = self._anchor  # one space between chunks: the lengths of the chunks in between
+        if k >= k0:
+            at += sum(map(len, self.chunks[k0:k])) + k - k0
+        else:
+            at -= sum(map(len, self.chunks[k:k0])) + k0 - k
+        self._anchor = (k, at)
+        return at
+
+    def spans_between(self, start: int, end: int, near: int) -> list[tuple[int, int]]:
+        """The spans of the hits that lie within ``text[start:end]`` (a run of the sorted hits); ``near``:
+        a token index close to ``start``."""
+        hits = self.hits
+        lo = bisect_left(hits, near)
+        while lo > 0 and self.span(hits[lo - 1])[0] >= start:
+            lo -= 1
+        out = []
+        for h in hits[lo:]:
+            s, e = self.span(h)
+            if e > end:
+                break
+            if s >= start:
+                out.append((s, e))
+        return out
+
+
+def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection[str],
+         prefixes: Collection[str] = (), stems: Collection[str] = ()) -> Scan | None:
+    """The matches of a query in ``text`` (``snippets.matched_positions``' answer), or None where the
+    stored lemmas are not one per token."""
+    chunks = text.split()
+    odd = list(compress(count(), map(not_, map(str.isalnum, chunks))))
+    found = Scan(chunks, odd, [_CHUNKS[chunks[k]] for k in odd], _offsets(text, chunks))
+    n = found.n
+    lem = lemma_field.split(" ", n)[:n] if lemma_field else []
+    if len(lem) != n:
+        return None
+    lemma_set = lemmas if isinstance(lemmas, (set, frozenset)) else frozenset(lemmas)
+    starts = tuple(prefixes)
+    if starts:
+        hits = {i for i, lemma in enumerate(lem) if lemma in lemma_set or lemma.startswith(starts)}
+    else:
+        hits = set(compress(count(), map(lemma_set.__contains__, lem)))
+    surface = _surface(frozenset(lemmas), frozenset(forms), frozenset(prefixes), frozenset(stems))
+    marks = list(map(surface.__getitem__, chunks))
+    for k in compress(count(), marks):
+        first = found.first_token(k)
+        hits.update(first + j for j in marks[k])
+    found.hits = sorted(hits)
+    found.keys = [lem[h] for h in found.hits]
+    return found
+
+
+def _offsets(text: str, chunks: list[str]) -> list[int] | None:
+    """Every chunk's offset where whitespace runs part them; None where single characters do (the
+    stored text of a page: the offsets follow from the lengths)."""
+    if not chunks or (not text[0].isspace() and len(text) == sum(map(len, chunks)) + len(chunks) - 1):
+        return None
+    return [m.start() for m in _NONSPACE.finditer(text)]
