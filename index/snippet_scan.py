@@ -20,7 +20,6 @@ from collections import OrderedDict
 from collections.abc import Collection
 from functools import lru_cache
 from itertools import accumulate, compress, count
-from operator import not_
 
 from scsearch.language.stemmer import stem
 from scsearch.language.tokenize import fold, normalize_token, tokenize
@@ -53,10 +52,10 @@ class _Surface(dict[str, tuple[int, ...]]):
     lowercase form is a query form, its folded form a query lemma, its stem a query stem or its folded
     form starts with a query prefix (``snippets.matched_positions``' tests of the token text)."""
 
-    def __init__(self, lemmas: frozenset[str], forms: frozenset[str], prefixes: tuple[str, ...],
+    def __init__(self, lemmas: frozenset[str], forms: frozenset[str], prefixes: frozenset[str],
                  stems: frozenset[str]) -> None:
         super().__init__()
-        self.lemmas, self.forms, self.prefixes, self.stems = lemmas, forms, prefixes, stems
+        self.lemmas, self.forms, self.prefixes, self.stems = lemmas, forms, tuple(prefixes), stems
 
     def __missing__(self, chunk: str) -> tuple[int, ...]:
         if len(self) >= CHUNK_CACHE:
@@ -76,14 +75,14 @@ _queries: OrderedDict[tuple[frozenset[str], ...], _Surface] = OrderedDict()
 _queries_lock = threading.Lock()
 
 
-def _surface(lemmas: frozenset[str], forms: frozenset[str], prefixes: frozenset[str],
-             stems: frozenset[str]) -> _Surface:
+def _surface(lemmas: Collection[str], forms: Collection[str], prefixes: Collection[str],
+             stems: Collection[str]) -> _Surface:
     """The per-chunk answers of one query (kept for the last ``QUERY_CACHE`` queries)."""
-    key = (lemmas, forms, prefixes, stems)
+    key = (frozenset(lemmas), frozenset(forms), frozenset(prefixes), frozenset(stems))
     with _queries_lock:
         found = _queries.get(key)
         if found is None:
-            found = _queries[key] = _Surface(lemmas, forms, tuple(prefixes), stems)
+            found = _queries[key] = _Surface(*key)
             while len(_queries) > QUERY_CACHE:
                 _queries.popitem(last=False)
         else:
@@ -92,49 +91,31 @@ def _surface(lemmas: frozenset[str], forms: frozenset[str], prefixes: frozenset[
 
 
 class Scan:
-    """The tokens of a text by chunk and the query's matches among them (token indexes, ascending).
+    """The tokens of a text by chunk and the query's matches among them (token indexes, ascending)."""
 
-    Most chunks are one word, one token; only the others (``odd``: punctuation, numbers with dots,
-    identifiers…) are looked at to map a token index to its chunk: chunk ``k`` starts at token
-    ``k + shift`` where ``shift`` sums (tokens - 1) over the odd chunks before it."""
+    __slots__ = ("chunks", "tokens", "firsts", "n", "hits", "keys", "_spaced", "_anchor")
 
-    __slots__ = ("chunks", "odd", "odd_first", "odd_tokens", "shift", "n", "hits", "keys", "_spaced",
-                 "_anchor")
-
-    def __init__(self, chunks: list[str], odd: list[int], odd_tokens: list[tuple[Span, ...]],
-                 spaced: list[int] | None) -> None:
+    def __init__(self, chunks: list[str], tokens: list[tuple[Span, ...]], spaced: list[int] | None) -> None:
         self.chunks = chunks
-        self.odd = odd  # indexes of the chunks that are not one plain word, ascending
-        self.odd_tokens = odd_tokens  # their tokens
-        self.shift = list(accumulate(len(t) - 1 for t in odd_tokens))  # after each odd chunk
-        self.odd_first = [k + (self.shift[m - 1] if m else 0) for m, k in enumerate(odd)]  # their first token
-        self.n = len(chunks) + (self.shift[-1] if odd else 0)
+        self.tokens = tokens  # per chunk, offsets within it
+        self.firsts = [0, *accumulate(map(len, tokens))]  # per chunk, the index of its first token
+        self.n = self.firsts.pop()  # (a chunk without tokens: the index of the next token)
         self.hits: list[int] = []
         self.keys: list[str] = []  # the stored lemma of each hit
-        self._spaced = spaced  # every chunk's offset, where whitespace runs part them (else from lengths)
+        self._spaced = spaced  # every chunk's offset where whitespace runs part them (else from lengths)
         self._anchor = (0, 0)  # (chunk, its offset): the last one worked out
 
     @classmethod
     def of_tokens(cls, toks: list[Span], hits: list[int], keys: list[str]) -> Scan:
         """The scan of a text tokenised whole: each token its own chunk, at offset 0."""
-        found = cls([t for _, _, t in toks], list(range(len(toks))), [(tok,) for tok in toks], [0] * len(toks))
+        found = cls([t for _, _, t in toks], [(tok,) for tok in toks], [0] * len(toks))
         found.hits, found.keys = hits, keys
         return found
 
-    def first_token(self, k: int) -> int:
-        """The index of chunk ``k``'s first token (of the next token for a chunk without any)."""
-        m = bisect_left(self.odd, k)
-        return k + (self.shift[m - 1] if m else 0)
-
     def span(self, i: int) -> tuple[int, int]:
         """Start and end (characters of the text) of token ``i``."""
-        m = bisect_right(self.odd_first, i) - 1
-        if m >= 0 and i < self.odd_first[m] + len(self.odd_tokens[m]):
-            k = self.odd[m]
-            s, e, _ = self.odd_tokens[m][i - self.odd_first[m]]
-        else:
-            k = i - (self.shift[m] if m >= 0 else 0)
-            s, e = 0, len(self.chunks[k])
+        k = bisect_right(self.firsts, i) - 1
+        s, e, _ = self.tokens[k][i - self.firsts[k]]
         at = self._offset(k)
         return at + s, at + e
 
@@ -171,8 +152,7 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
     """The matches of a query in ``text`` (``snippets.matched_positions``' answer), or None where the
     stored lemmas are not one per token."""
     chunks = text.split()
-    odd = list(compress(count(), map(not_, map(str.isalnum, chunks))))
-    found = Scan(chunks, odd, [_CHUNKS[chunks[k]] for k in odd], _offsets(text, chunks))
+    found = Scan(chunks, list(map(_CHUNKS.__getitem__, chunks)), _offsets(text, chunks))
     n = found.n
     lem = lemma_field.split(" ", n)[:n] if lemma_field else []
     if len(lem) != n:
@@ -183,11 +163,10 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
         hits = {i for i, lemma in enumerate(lem) if lemma in lemma_set or lemma.startswith(starts)}
     else:
         hits = set(compress(count(), map(lemma_set.__contains__, lem)))
-    surface = _surface(frozenset(lemmas), frozenset(forms), frozenset(prefixes), frozenset(stems))
-    marks = list(map(surface.__getitem__, chunks))
+    marks = list(map(_surface(lemmas, forms, prefixes, stems).__getitem__, chunks))
+    firsts = found.firsts
     for k in compress(count(), marks):
-        first = found.first_token(k)
-        hits.update(first + j for j in marks[k])
+        hits.update([firsts[k] + j for j in marks[k]])
     found.hits = sorted(hits)
     found.keys = [lem[h] for h in found.hits]
     return found

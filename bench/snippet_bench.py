@@ -1,0 +1,106 @@
+"""The snippets of a result page: their cost (ms per page) and their HTML, to compare two versions.
+
+    .venv/bin/python bench/snippet_bench.py DATA_DIR [DATA_DIR …] [--limit 10] [--repeat 30]
+    .venv/bin/python bench/snippet_bench.py DATA_DIR … --limit 20 --dump before.json   # PYTHONPATH=old tree
+    .venv/bin/python bench/snippet_bench.py DATA_DIR … --limit 20 --compare before.json
+
+Each query (those of ``bench/query_bench.py`` and ``EXTRA``: prefixes, exact words, numbers, hyphenated
+words, identifiers, URLs) is searched once; the arguments of every ``make_snippet`` call of its page are
+kept, then the page's snippets are made ``repeat`` times and the fastest run counts (the machine may be
+shared: the minimum is the least disturbed). ``--dump`` writes every hit's snippet and the document view's
+highlighting (``highlight_all``) of its text; ``--compare`` checks them against such a file (exit 1 on
+a difference). The ``scsearch`` imported is the one on PYTHONPATH (else the installed one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.append(str(Path(__file__).resolve().parents[1]))  # appended: PYTHONPATH chooses the version
+
+from bench.query_bench import QUERIES  # noqa: E402
+
+EXTRA = ["dotac*", "elektromob*", "+dotace", '="otevřená data"', "2018", "1. 10. 2017", "e-mobilita",
+         "Frýdek-Místek", "RM/2077/68/2026", "541/2020", "https://mmr.cz", "www.mmr.cz", "smart-city",
+         "chytrá města", "MŽP dotace 2017", "žádost@mmr.cz", "II/449"]
+
+
+def queries() -> list[str]:
+    return list(dict.fromkeys([q["query"] for cls in QUERIES.values() for q in cls] + EXTRA))
+
+
+def capture(data_dir: Path, limit: int) -> dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]]:
+    """query -> the arguments of the ``make_snippet`` calls of its result page."""
+    from scsearch.index import ranking
+    from scsearch.index.search import Searcher
+    from scsearch.index.types import SearchRequest
+
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    make_snippet = ranking.make_snippet
+
+    def recording(*args: Any, **kwargs: Any) -> str:
+        calls.append((args, kwargs))
+        return make_snippet(*args, **kwargs)
+
+    ranking.make_snippet = recording  # type: ignore[assignment]
+    try:
+        searcher = Searcher(data_dir)
+        out = {}
+        for q in queries():
+            calls.clear()
+            searcher.search(SearchRequest(query=q, limit=limit))
+            out[q] = list(calls)
+        return out
+    finally:
+        ranking.make_snippet = make_snippet  # type: ignore[assignment]
+
+
+def main() -> int:
+    from scsearch.index.snippets import highlight_all, make_snippet
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data_dirs", type=Path, nargs="+")
+    ap.add_argument("--limit", type=int, default=10)
+    ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--dump", type=Path, help="write every snippet and highlighting to this JSON file")
+    ap.add_argument("--compare", type=Path, help="compare every snippet and highlighting with this JSON file")
+    args = ap.parse_args()
+    shown: dict[str, dict[str, list[Any]]] = {}
+    for data_dir in args.data_dirs:
+        pages = capture(data_dir, args.limit)
+        shown[str(data_dir)] = {q: [[make_snippet(*a, **k), highlight_all(*a, **k)] for a, k in calls]
+                                for q, calls in pages.items()}
+        if args.dump or args.compare:
+            continue
+        total = 0.0
+        print(f"{data_dir}  (ms per page of {args.limit}: snippets only, fastest of {args.repeat})")
+        for q, calls in pages.items():
+            best = float("inf")
+            for _ in range(args.repeat):
+                t = time.perf_counter()
+                for a, k in calls:
+                    make_snippet(*a, **k)
+                best = min(best, time.perf_counter() - t)
+            total += best
+            words = sum(len(a[0].split()) for a, _ in calls)
+            print(f"  {best * 1000:7.3f} ms  {len(calls):3d} hits {words:6d} words  {q}")
+        print(f"  {total * 1000 / len(pages):7.3f} ms mean per page")
+    if args.dump:
+        args.dump.write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
+    if args.compare:
+        before = json.loads(args.compare.read_text(encoding="utf-8"))
+        now = json.loads(json.dumps(shown, ensure_ascii=False))
+        bad = [(d, q) for d in now for q in now[d] if before.get(d, {}).get(q) != now[d][q]]
+        count = sum(len(v) for d in now for v in now[d].values())
+        print(f"{count} hits compared, {len(bad)} pages differ" + "".join(f"\n  {d}: {q}" for d, q in bad))
+        return 1 if bad else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
