@@ -73,12 +73,16 @@ class _Surface(dict[str, tuple[int, ...]]):
 
 _queries: OrderedDict[tuple[frozenset[str], ...], _Surface] = OrderedDict()
 _queries_lock = threading.Lock()
+_last: list[tuple[tuple[frozenset[str], ...] | None, _Surface | None]] = [(None, None)]  # the query asked last
 
 
 def _surface(lemmas: Collection[str], forms: Collection[str], prefixes: Collection[str],
              stems: Collection[str]) -> _Surface:
     """The per-chunk answers of one query (kept for the last ``QUERY_CACHE`` queries)."""
     key = (frozenset(lemmas), frozenset(forms), frozenset(prefixes), frozenset(stems))
+    last_key, last = _last[0]  # (one tuple: read whole, whatever other threads do)
+    if last is not None and last_key == key:  # the hits of a page: the same query one after another
+        return last
     with _queries_lock:
         found = _queries.get(key)
         if found is None:
@@ -87,6 +91,7 @@ def _surface(lemmas: Collection[str], forms: Collection[str], prefixes: Collecti
                 _queries.popitem(last=False)
         else:
             _queries.move_to_end(key)
+        _last[0] = (key, found)
         return found
 
 

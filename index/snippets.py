@@ -88,6 +88,8 @@ def best_window(hits: list[int], keys: list[str], width: int = WINDOW_TOKENS) ->
     >>> best_window([0, 5, 100, 101, 102], ["a", "a", "a", "b", "c"])
     100
     """
+    if not hits or hits[-1] - hits[0] < width:  # one window holds them all: the earliest such is the best
+        return hits[0] if hits else 0
     best = (0, 0, 0)  # (distinct, count, -start)
     counts: dict[str, int] = {}
     end = 0
