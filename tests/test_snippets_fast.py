@@ -1,0 +1,208 @@
+"""Snippets found by whitespace chunks (``index.snippet_scan``) against the way they were made before: the
+whole text tokenised and every token tested (``_reference_*`` below: the earlier code, kept verbatim as
+the oracle). Same window, same marks, byte for byte, on texts made to be awkward; and on a real index."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Collection
+from typing import Any
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from scsearch.index import ranking, snippet_scan
+from scsearch.index.search import Searcher
+from scsearch.index.snippet_scan import scan
+from scsearch.index.snippets import (
+    MAX_CHARS,
+    MAX_SCAN_CHARS,
+    best_window,
+    find_matches,
+    highlight_all,
+    make_snippet,
+    matched_positions,
+)
+from scsearch.index.types import SearchRequest
+from scsearch.language.stemmer import stem
+from scsearch.language.tokenize import fold, normalize_token, tokenize
+
+
+# ------------------------------------------------------------------ the earlier code (the oracle)
+def _reference_snippet(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection[str] = (),
+                       prefixes: Collection[str] = (), stems: Collection[str] = (), max_chars: int = MAX_CHARS
+                       ) -> str:
+    toks, hits = matched_positions(text, lemma_field, lemmas, forms, prefixes, stems, max_scan=MAX_SCAN_CHARS)
+    if not toks:
+        return escape(text[:max_chars])
+    if hits:
+        lem = lemma_field.split(" ", len(toks))[: len(toks)] if lemma_field else []
+        if len(lem) == len(toks):
+            keys = [lem[h] for h in hits]
+        else:
+            keys = [fold(toks[h][2]) for h in hits]
+        first = max(0, best_window(hits, keys) - 8)
+    else:
+        first = 0
+    start_char = toks[first][0]
+    back = text.rfind(". ", max(0, start_char - 120), start_char)
+    if back != -1 and first > 0:
+        start_char = back + 2
+    elif first == 0:
+        start_char = 0
+    end_char = min(len(text), start_char + max_chars)
+    dot = text.rfind(". ", start_char + max_chars // 2, end_char)
+    if dot != -1:
+        end_char = dot + 1
+    else:
+        space = text.rfind(" ", start_char, end_char)
+        if end_char < len(text) and space > start_char:
+            end_char = space
+    hit_spans = [(toks[h][0], toks[h][1]) for h in hits if toks[h][0] >= start_char and toks[h][1] <= end_char]
+    out: list[str] = []
+    pos = start_char
+    for s, e in hit_spans:
+        out.append(escape(text[pos:s]))
+        out.append("<mark>" + escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(escape(text[pos:end_char]))
+    html = "".join(out)
+    html = re.sub(r"\s+", " ", html).strip()
+    if start_char > 0:
+        html = "… " + html
+    if end_char < len(text):
+        html += " …"
+    return html
+
+
+def _reference_highlight(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection[str] = (),
+                         prefixes: Collection[str] = (), stems: Collection[str] = ()) -> tuple[str, int]:
+    toks, hits = matched_positions(text, lemma_field, lemmas, forms, prefixes, stems)
+    out: list[str] = []
+    pos = 0
+    for n, h in enumerate(hits):
+        s, e, _ = toks[h]
+        out.append(escape(text[pos:s]))
+        out.append(f'<mark id="hit-{n + 1}">' + escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(escape(text[pos:]))
+    return "".join(out), len(hits)
+
+
+# ------------------------------------------------------------------ awkward texts
+PIECES = (
+    "dotace", "Dotace", "DOTACÍ", "dotační", "dotacemi", "obec", "obcí", "Obce", "městům", "mestum", "data",
+    "Data", "otevřená", "otevřených", "e-mobilita", "E‐mobilita", "Frýdek-Místek", "Frýdek‑Místek",
+    "RM/2077/68/2026", "541/2020", "II/449", "https://mmr.cz/dotace?x=1", "www.mmr.cz.", "(https://a.cz/b)",
+    "podatelna@mmr.cz", "jan.novak+x@obec-dolni.cz,", "7.9.2016", "7. 9. 2016", "1 000", "2,5", "1/2017.",
+    "POSKYTOVÁNÍ_HVDs_", "don’t", "don't", "l'obec", "„uvozovky“", "(závorka)", "a", "v", "–", "—", "-", ".",
+    ",", ";", "…", "§ 5", "<b>", "&amp;", '"x"', "'y'", "e\u0301", "K", "Ǆ", "ﬁle", "İstanbul", "ß", "²", "½",
+    "x\x00y", "\x01", "stavba", "výstavbu", "chodníku", "Smart", "Cities", "smart-city", "2018", "č.j.",
+)
+SEPARATORS = (" ", " ", " ", " ", ", ", ". ", "  ", "\n", "\n\n", "\t", "\xa0", " \u2003", "")
+
+
+def _text(rng: random.Random, words: int) -> str:
+    out = [rng.choice(("", "", " ", "\n"))]
+    for _ in range(words):
+        out += [rng.choice(PIECES), rng.choice(SEPARATORS)]
+    return "".join(out)
+
+
+def _lemma_field(rng: random.Random, text: str) -> str:
+    """One folded 'lemma' per token, some of them another word's (a match by lemma alone)."""
+    return " ".join(fold(t) if rng.random() < 0.8 else fold(rng.choice(PIECES)).split()[0] or "x"
+                    for _, _, t in tokenize(text))
+
+
+def _query(rng: random.Random) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    words = [t for p in rng.sample(PIECES, 3) for _, _, t in tokenize(p)] or ["obec"]
+    lemmas = frozenset(fold(w) for w in words)
+    forms = frozenset(normalize_token(w) for w in words if rng.random() < 0.7)
+    prefixes = frozenset(fold(w)[:3] for w in words if rng.random() < 0.2)
+    stems = frozenset(s for s in (stem(w) for w in words) if len(s) >= 4 and rng.random() < 0.7)
+    return lemmas, forms, prefixes, stems
+
+
+CASES = [(seed, words) for seed in range(60) for words in (3, 40, 400)]
+
+
+@pytest.mark.parametrize(("seed", "words"), CASES)
+def test_fast_snippets_equal_the_earlier_ones(seed: int, words: int) -> None:
+    rng = random.Random(seed)
+    text = _text(rng, words)
+    lemma_field = _lemma_field(rng, text)
+    for _ in range(4):
+        query = _query(rng)
+        assert scan(text, lemma_field, *query) is not None
+        assert make_snippet(text, lemma_field, *query) == _reference_snippet(text, lemma_field, *query)
+        assert highlight_all(text, lemma_field, *query) == _reference_highlight(text, lemma_field, *query)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_chunks_give_the_tokens_of_the_whole_text(seed: int) -> None:
+    """The premise: tokenising chunk by chunk gives tokenize(text), offsets included."""
+    rng = random.Random(seed)
+    text = _text(rng, 300)
+    found = find_matches(text, _lemma_field(rng, text), {"obec"}, ())
+    assert [found.span(i) for i in range(found.n)] == [(s, e) for s, e, _ in tokenize(text)]
+
+
+def test_long_text_read_up_to_max_scan_chars() -> None:
+    rng = random.Random(5)
+    words = [rng.choice(("obec", "město", "projekt,", "rozvoj.", "data")) for _ in range(20_000)]
+    words[15_000] = "dotace"  # past MAX_SCAN_CHARS: not read for the snippet
+    words[3_000] = "dotací"
+    text = " ".join(words)
+    assert len(text) > MAX_SCAN_CHARS
+    lemma_field = " ".join(fold(t) for _, _, t in tokenize(text)).replace("dotaci", "dotace")
+    for query in (({"dotace"}, {"dotace"}, (), {"dotac"}), ({"data"}, (), ("mes",), ())):
+        assert make_snippet(text, lemma_field, *query) == _reference_snippet(text, lemma_field, *query)
+        assert highlight_all(text, lemma_field, *query) == _reference_highlight(text, lemma_field, *query)
+    assert "<mark>dotací</mark>" in make_snippet(text, lemma_field, {"dotace"})
+
+
+def test_lemmas_not_one_per_token_fall_back_to_the_whole_text() -> None:
+    text = "Obec získala dotace, dotací bylo málo."  # 6 tokens
+    for lemma_field, fast in (("", False), ("obec ziskat", False), ("obec ziskat dotace dotace byt maly navic", True)):
+        assert (scan(text, lemma_field, {"dotace"}, {"dotace"}) is not None) is fast  # (lemmas past the tokens: unread)
+        assert make_snippet(text, lemma_field, {"dotace"}, {"dotace"}) == _reference_snippet(
+            text, lemma_field, {"dotace"}, {"dotace"})
+        assert highlight_all(text, lemma_field, {"dotace"}) == _reference_highlight(text, lemma_field, {"dotace"})
+    assert make_snippet("", "", {"x"}) == _reference_snippet("", "", {"x"}) == ""
+
+
+def test_small_caches_give_the_same_snippets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chunk and query caches are bounded: cleared when full, the answers do not change."""
+    monkeypatch.setattr(snippet_scan, "CHUNK_CACHE", 5)
+    monkeypatch.setattr(snippet_scan, "QUERY_CACHE", 1)
+    rng = random.Random(11)
+    for _ in range(10):
+        text = _text(rng, 100)
+        lemma_field = _lemma_field(rng, text)
+        query = _query(rng)
+        assert make_snippet(text, lemma_field, *query) == _reference_snippet(text, lemma_field, *query)
+    assert len(snippet_scan._CHUNKS) <= 5
+
+
+def test_real_index_snippets_equal_the_earlier_ones(corpus_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every hit of a set of queries on the sample corpus: the snippet shown is the earlier one (the
+    arguments of each snippet made are recorded on the way)."""
+    made: list[tuple[tuple[Any, ...], str]] = []
+
+    def recording(*args: Any) -> str:
+        made.append((args, make_snippet(*args)))
+        return made[-1][1]
+
+    monkeypatch.setattr(ranking, "make_snippet", recording)
+    searcher = Searcher(corpus_data_dir)
+    for q in ("dotace", "otevřená data obcí", "dotac*", '"Smart Cities"', "+dotace", "e-mailovou", "106/1999",
+              "www.sfzp.cz", "kolik dostala obec na výstavbu chodníku pro auta", "2017", "jednání"):
+        shown = [hit.snippet for hit in searcher.search(SearchRequest(query=q, limit=20)).hits]
+        assert shown == [html for _, html in made[-len(shown):]] if shown else True
+    assert len(made) > 100
+    for args, html in made:
+        assert html == _reference_snippet(*args)
+        assert highlight_all(*args) == _reference_highlight(*args)
