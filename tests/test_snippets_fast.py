@@ -91,6 +91,33 @@ def _reference_highlight(text: str, lemma_field: str, lemmas: Collection[str], f
     return "".join(out), len(hits)
 
 
+def _reference_window(hits: list[int], keys: list[str], width: int = 45) -> int:
+    best = (0, 0, 0)
+    counts: dict[str, int] = {}
+    end = 0
+    for i, start in enumerate(hits):
+        while end < len(hits) and hits[end] - start < width:
+            counts[keys[end]] = counts.get(keys[end], 0) + 1
+            end += 1
+        cand = (len(counts), end - i, -start)
+        if cand > best:
+            best = cand
+        counts[keys[i]] -= 1
+        if not counts[keys[i]]:
+            del counts[keys[i]]
+    return -best[2] if best[0] else (hits[0] if hits else 0)
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_best_window_as_before(seed: int) -> None:
+    rng = random.Random(seed)
+    hits = sorted(rng.sample(range(rng.choice((10, 50, 60, 500))), rng.randrange(0, 10)))
+    hits = [h + rng.randrange(100) for h in hits] if seed % 2 else hits  # clusters away from the start
+    hits = sorted(set(hits))
+    keys = [rng.choice("abc") for _ in hits]
+    assert best_window(hits, keys) == _reference_window(hits, keys)
+
+
 # ------------------------------------------------------------------ awkward texts
 PIECES = (
     "dotace", "Dotace", "DOTACÍ", "dotační", "dotacemi", "obec", "obcí", "Obce", "městům", "mestum", "data",
@@ -206,3 +233,13 @@ def test_real_index_snippets_equal_the_earlier_ones(corpus_data_dir: Path, monke
     for args, html in made:
         assert html == _reference_snippet(*args)
         assert highlight_all(*args) == _reference_highlight(*args)
+
+
+def test_control_characters_and_html_in_the_passage() -> None:
+    """NUL and SOH stand for the tags while a passage is escaped: a passage holding them is escaped piece
+    by piece; quotes, ampersands and angle brackets are escaped either way."""
+    for text in ('Obec\x00 <b>dotace</b> & "dotace" \x01 obce.', 'Obec <b>dotace</b> & "dotace" obce.'):
+        lemma_field = " ".join(fold(t) for _, _, t in tokenize(text))
+        html = make_snippet(text, lemma_field, {"dotace"})
+        assert html == _reference_snippet(text, lemma_field, {"dotace"})
+        assert "&lt;b&gt;<mark>dotace</mark>&lt;/b&gt; &amp; &quot;<mark>dotace</mark>&quot;" in html
