@@ -34,7 +34,7 @@ _stem = lru_cache(maxsize=65_536)(stem)
 Span = tuple[int, int, str]
 
 
-class _Chunks(dict[str, tuple[Span, ...]]):
+class _Chunks(dict[str, tuple[Span, ...]]):  # (shared by every query)
     """chunk -> its tokens (offsets within the chunk), tokenised on first sight."""
 
     def __missing__(self, chunk: str) -> tuple[Span, ...]:
@@ -47,20 +47,37 @@ class _Chunks(dict[str, tuple[Span, ...]]):
 _CHUNKS = _Chunks()
 
 
-class _Surface(dict[str, tuple[int, ...]]):
-    """chunk -> the indexes (within the chunk) of its tokens whose surface matches one query: its
-    lowercase form is a query form, its folded form a query lemma, its stem a query stem or its folded
-    form starts with a query prefix (``snippets.matched_positions``' tests of the token text)."""
+class _Odd:
+    """A chunk that is not one token (punctuation next to a word, a date with dots…): its tokens and the
+    indexes of those that match. Always true, so that ``scan`` looks at it."""
+
+    __slots__ = ("tokens", "matched")
+
+    def __init__(self, tokens: tuple[Span, ...], matched: tuple[int, ...]) -> None:
+        self.tokens, self.matched = tokens, matched
+
+
+_NO, _YES = (), (0,)  # a chunk that is one token: it does not match, it does
+
+
+class _Surface(dict[str, "tuple[int, ...] | _Odd"]):
+    """chunk -> whether its token matches one query (``_NO``, ``_YES``) or, for a chunk that is not one
+    token, an ``_Odd``. A token matches by its surface when its lowercase form is a query form, its
+    folded form a query lemma, its stem a query stem or its folded form starts with a query prefix
+    (``snippets.matched_positions``' tests of the token text; the stored lemma is tested by ``scan``)."""
 
     def __init__(self, lemmas: frozenset[str], forms: frozenset[str], prefixes: frozenset[str],
                  stems: frozenset[str]) -> None:
         super().__init__()
         self.lemmas, self.forms, self.prefixes, self.stems = lemmas, forms, tuple(prefixes), stems
 
-    def __missing__(self, chunk: str) -> tuple[int, ...]:
+    def __missing__(self, chunk: str) -> tuple[int, ...] | _Odd:
         if len(self) >= CHUNK_CACHE:
             self.clear()
-        found = self[chunk] = tuple(j for j, (_, _, tok) in enumerate(_CHUNKS[chunk]) if self._matches(tok))
+        tokens = _CHUNKS[chunk]
+        matched = tuple(j for j, (_, _, tok) in enumerate(tokens) if self._matches(tok))
+        one = len(tokens) == 1 and tokens[0][0] == 0 and tokens[0][1] == len(chunk)
+        found = self[chunk] = (_YES if matched else _NO) if one else _Odd(tokens, matched)
         return found
 
     def _matches(self, tok: str) -> bool:
@@ -96,15 +113,21 @@ def _surface(lemmas: Collection[str], forms: Collection[str], prefixes: Collecti
 
 
 class Scan:
-    """The tokens of a text by chunk and the query's matches among them (token indexes, ascending)."""
+    """The tokens of a text by chunk and the query's matches among them (token indexes, ascending).
 
-    __slots__ = ("chunks", "tokens", "firsts", "n", "hits", "keys", "_spaced", "_anchor")
+    Most chunks are one token; chunk ``k`` then holds token ``k + shift``, ``shift`` summing (tokens - 1)
+    over the other chunks before it (``odd``: only these are kept, with their first token and tokens)."""
 
-    def __init__(self, chunks: list[str], tokens: list[tuple[Span, ...]], spaced: list[int] | None) -> None:
+    __slots__ = ("chunks", "odd", "odd_first", "odd_tokens", "odd_shift", "n", "hits", "keys", "_spaced",
+                 "_anchor")
+
+    def __init__(self, chunks: list[str], spaced: list[int] | None) -> None:
         self.chunks = chunks
-        self.tokens = tokens  # per chunk, offsets within it
-        self.firsts = [0, *accumulate(map(len, tokens))]  # per chunk, the index of its first token
-        self.n = self.firsts.pop()  # (a chunk without tokens: the index of the next token)
+        self.odd: list[int] = []  # the chunks that are not one token, ascending
+        self.odd_first: list[int] = []  # the index of the first token of each (of the next one: no token)
+        self.odd_tokens: list[tuple[Span, ...]] = []  # their tokens, offsets within the chunk
+        self.odd_shift: list[int] = []  # the shift after each
+        self.n = len(chunks)  # tokens in all
         self.hits: list[int] = []
         self.keys: list[str] = []  # the stored lemma of each hit
         self._spaced = spaced  # every chunk's offset where whitespace runs part them (else from lengths)
@@ -112,17 +135,21 @@ class Scan:
 
     @classmethod
     def of_tokens(cls, toks: list[Span], hits: list[int], keys: list[str]) -> Scan:
-        """The scan of a text tokenised whole: each token its own chunk, at offset 0."""
-        found = cls([t for _, _, t in toks], [(tok,) for tok in toks], [0] * len(toks))
+        """The scan of a text tokenised whole: each token a chunk of its own."""
+        found = cls([t for _, _, t in toks], [s for s, _, _ in toks])
         found.hits, found.keys = hits, keys
         return found
 
     def span(self, i: int) -> tuple[int, int]:
         """Start and end (characters of the text) of token ``i``."""
-        k = bisect_right(self.firsts, i) - 1
-        s, e, _ = self.tokens[k][i - self.firsts[k]]
+        m = bisect_right(self.odd_first, i) - 1
+        if m >= 0 and i < self.odd_first[m] + len(self.odd_tokens[m]):
+            s, e, _ = self.odd_tokens[m][i - self.odd_first[m]]
+            at = self._offset(self.odd[m])
+            return at + s, at + e
+        k = i - (self.odd_shift[m] if m >= 0 else 0)
         at = self._offset(k)
-        return at + s, at + e
+        return at, at + len(self.chunks[k])
 
     def _offset(self, k: int) -> int:
         if self._spaced is not None:
@@ -157,22 +184,32 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
     """The matches of a query in ``text`` (``snippets.matched_positions``' answer), or None where the
     stored lemmas are not one per token."""
     chunks = text.split()
-    found = Scan(chunks, list(map(_CHUNKS.__getitem__, chunks)), _offsets(text, chunks))
-    n = found.n
+    found = Scan(chunks, _offsets(text, chunks))
+    marks = list(map(_surface(lemmas, forms, prefixes, stems).__getitem__, chunks))
+    hits: list[int] = []
+    shift = 0
+    for k in compress(count(), marks):  # the chunks that match or are not one token
+        mark = marks[k]
+        if isinstance(mark, _Odd):
+            hits.extend(k + shift + j for j in mark.matched)
+            found.odd.append(k)
+            found.odd_first.append(k + shift)
+            found.odd_tokens.append(mark.tokens)
+            shift += len(mark.tokens) - 1
+            found.odd_shift.append(shift)
+        else:
+            hits.append(k + shift)
+    n = found.n = len(chunks) + shift
     lem = lemma_field.split(" ", n)[:n] if lemma_field else []
     if len(lem) != n:
         return None
     lemma_set = lemmas if isinstance(lemmas, (set, frozenset)) else frozenset(lemmas)
     starts = tuple(prefixes)
     if starts:
-        hits = {i for i, lemma in enumerate(lem) if lemma in lemma_set or lemma.startswith(starts)}
+        hits.extend(i for i, lemma in enumerate(lem) if lemma in lemma_set or lemma.startswith(starts))
     else:
-        hits = set(compress(count(), map(lemma_set.__contains__, lem)))
-    marks = list(map(_surface(lemmas, forms, prefixes, stems).__getitem__, chunks))
-    firsts = found.firsts
-    for k in compress(count(), marks):
-        hits.update([firsts[k] + j for j in marks[k]])
-    found.hits = sorted(hits)
+        hits.extend(compress(count(), map(lemma_set.__contains__, lem)))
+    found.hits = sorted(set(hits))
     found.keys = [lem[h] for h in found.hits]
     return found
 
