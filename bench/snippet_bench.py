@@ -1,13 +1,16 @@
 """The snippets of a result page: their cost (ms per page) and their HTML, to compare two versions.
 
     .venv/bin/python bench/snippet_bench.py DATA_DIR [DATA_DIR …] [--limit 10] [--repeat 30]
+    .venv/bin/python bench/snippet_bench.py DATA_DIR … --baseline OLD_TREE/index/snippets.py   # A/B
     .venv/bin/python bench/snippet_bench.py DATA_DIR … --limit 20 --dump before.json   # PYTHONPATH=old tree
     .venv/bin/python bench/snippet_bench.py DATA_DIR … --limit 20 --compare before.json
 
 Each query (those of ``bench/query_bench.py`` and ``EXTRA``: prefixes, exact words, numbers, hyphenated
 words, identifiers, URLs) is searched once; the arguments of every ``make_snippet`` call of its page are
 kept, then the page's snippets are made ``repeat`` times and the fastest run counts (the machine may be
-shared: the minimum is the least disturbed). ``--dump`` writes every hit's snippet and the document view's
+shared: the minimum is the least disturbed). ``--baseline`` loads another version of ``index/snippets.py``
+(e.g. main's) beside this one and times both on the same pages, run for run in turn (the same load on
+a shared machine). ``--dump`` writes every hit's snippet and the document view's
 highlighting (``highlight_all``) of its text; ``--compare`` checks them against such a file (exit 1 on
 a difference). The ``scsearch`` imported is the one on PYTHONPATH (else the installed one).
 """
@@ -15,10 +18,12 @@ a difference). The ``scsearch`` imported is the one on PYTHONPATH (else the inst
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 sys.path.append(str(Path(__file__).resolve().parents[1]))  # appended: PYTHONPATH chooses the version
@@ -61,6 +66,15 @@ def capture(data_dir: Path, limit: int) -> dict[str, list[tuple[tuple[Any, ...],
         ranking.make_snippet = make_snippet  # type: ignore[assignment]
 
 
+def _load(path: Path) -> ModuleType:
+    """``path`` (a version of index/snippets.py) as a module of its own; it imports the rest from here."""
+    spec = importlib.util.spec_from_file_location("baseline_snippets", path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main() -> int:
     from scsearch.index.snippets import highlight_all, make_snippet
 
@@ -68,6 +82,7 @@ def main() -> int:
     ap.add_argument("data_dirs", type=Path, nargs="+")
     ap.add_argument("--limit", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--baseline", type=Path, help="another index/snippets.py to time beside this one")
     ap.add_argument("--dump", type=Path, help="write every snippet and highlighting to this JSON file")
     ap.add_argument("--compare", type=Path, help="compare every snippet and highlighting with this JSON file")
     args = ap.parse_args()
@@ -78,19 +93,28 @@ def main() -> int:
                                 for q, calls in pages.items()}
         if args.dump or args.compare:
             continue
-        total = 0.0
-        print(f"{data_dir}  (ms per page of {args.limit}: snippets only, fastest of {args.repeat})")
+        makers = [("", make_snippet)]
+        if args.baseline:
+            makers.append(("baseline ", _load(args.baseline).make_snippet))
+        totals = [0.0] * len(makers)
+        print(f"{data_dir}  (ms per page of {args.limit}: snippets only, fastest of {args.repeat}"
+              + (f"; then {args.baseline})" if args.baseline else ")"))
         for q, calls in pages.items():
-            best = float("inf")
+            best = [float("inf")] * len(makers)
             for _ in range(args.repeat):
-                t = time.perf_counter()
-                for a, k in calls:
-                    make_snippet(*a, **k)
-                best = min(best, time.perf_counter() - t)
-            total += best
+                for i, (_name, make) in enumerate(makers):
+                    t = time.perf_counter()
+                    for a, k in calls:
+                        make(*a, **k)
+                    best[i] = min(best[i], time.perf_counter() - t)
+            totals = [x + y for x, y in zip(totals, best, strict=True)]
             words = sum(len(a[0].split()) for a, _ in calls)
-            print(f"  {best * 1000:7.3f} ms  {len(calls):3d} hits {words:6d} words  {q}")
-        print(f"  {total * 1000 / len(pages):7.3f} ms mean per page")
+            print("  " + " ".join(f"{b * 1000:7.3f} ms" for b in best)
+                  + f"  {len(calls):3d} hits {words:6d} words  {q}")
+        for (name, _make), total in zip(makers, totals, strict=True):
+            print(f"  {total * 1000 / len(pages):7.3f} ms mean per page {name}")
+        if args.baseline:
+            print(f"  {totals[1] / totals[0]:.2f}x")
     if args.dump:
         args.dump.write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
     if args.compare:

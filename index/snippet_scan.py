@@ -47,37 +47,36 @@ class _Chunks(dict[str, tuple[Span, ...]]):  # (shared by every query)
 _CHUNKS = _Chunks()
 
 
-class _Odd:
-    """A chunk that is not one token (punctuation next to a word, a date with dots…): its tokens and the
+class _Multi:
+    """A chunk that is not one token (a date with dots, a lone dash…): its tokens less one and the
     indexes of those that match. Always true, so that ``scan`` looks at it."""
 
-    __slots__ = ("tokens", "matched")
+    __slots__ = ("extra", "matched")
 
-    def __init__(self, tokens: tuple[Span, ...], matched: tuple[int, ...]) -> None:
-        self.tokens, self.matched = tokens, matched
+    def __init__(self, extra: int, matched: tuple[int, ...]) -> None:
+        self.extra, self.matched = extra, matched
 
 
 _NO, _YES = (), (0,)  # a chunk that is one token: it does not match, it does
 
 
-class _Surface(dict[str, "tuple[int, ...] | _Odd"]):
-    """chunk -> whether its token matches one query (``_NO``, ``_YES``) or, for a chunk that is not one
-    token, an ``_Odd``. A token matches by its surface when its lowercase form is a query form, its
-    folded form a query lemma, its stem a query stem or its folded form starts with a query prefix
-    (``snippets.matched_positions``' tests of the token text; the stored lemma is tested by ``scan``)."""
+class _Surface(dict[str, "tuple[int, ...] | _Multi"]):
+    """chunk -> for a chunk that is one token (almost all), whether it matches one query (``_NO``,
+    ``_YES``), else a ``_Multi``. A token matches by its surface when its lowercase form is a query
+    form, its folded form a query lemma, its stem a query stem or its folded form starts with a query
+    prefix (``snippets.matched_positions``' tests of the token text; ``scan`` tests the stored lemma)."""
 
     def __init__(self, lemmas: frozenset[str], forms: frozenset[str], prefixes: frozenset[str],
                  stems: frozenset[str]) -> None:
         super().__init__()
         self.lemmas, self.forms, self.prefixes, self.stems = lemmas, forms, tuple(prefixes), stems
 
-    def __missing__(self, chunk: str) -> tuple[int, ...] | _Odd:
+    def __missing__(self, chunk: str) -> tuple[int, ...] | _Multi:
         if len(self) >= CHUNK_CACHE:
             self.clear()
         tokens = _CHUNKS[chunk]
         matched = tuple(j for j, (_, _, tok) in enumerate(tokens) if self._matches(tok))
-        one = len(tokens) == 1 and tokens[0][0] == 0 and tokens[0][1] == len(chunk)
-        found = self[chunk] = (_YES if matched else _NO) if one else _Odd(tokens, matched)
+        found = self[chunk] = (_YES if matched else _NO) if len(tokens) == 1 else _Multi(len(tokens) - 1, matched)
         return found
 
     def _matches(self, tok: str) -> bool:
@@ -115,41 +114,44 @@ def _surface(lemmas: Collection[str], forms: Collection[str], prefixes: Collecti
 class Scan:
     """The tokens of a text by chunk and the query's matches among them (token indexes, ascending).
 
-    Most chunks are one token; chunk ``k`` then holds token ``k + shift``, ``shift`` summing (tokens - 1)
-    over the other chunks before it (``odd``: only these are kept, with their first token and tokens)."""
+    Almost every chunk is one token; chunk ``k`` then holds token ``k + shift``, ``shift`` summing
+    (tokens - 1) over the chunks before it that are not one token (``multi``: only these are listed)."""
 
-    __slots__ = ("chunks", "odd", "odd_first", "odd_tokens", "odd_shift", "n", "hits", "keys", "_spaced",
-                 "_anchor")
+    __slots__ = ("chunks", "multi", "multi_first", "multi_count", "multi_shift", "n", "hits", "keys",
+                 "_spans", "_spaced", "_anchor")
 
     def __init__(self, chunks: list[str], spaced: list[int] | None) -> None:
         self.chunks = chunks
-        self.odd: list[int] = []  # the chunks that are not one token, ascending
-        self.odd_first: list[int] = []  # the index of the first token of each (of the next one: no token)
-        self.odd_tokens: list[tuple[Span, ...]] = []  # their tokens, offsets within the chunk
-        self.odd_shift: list[int] = []  # the shift after each
+        self.multi: list[int] = []  # the chunks that are not one token, ascending
+        self.multi_first: list[int] = []  # the index of the first token of each (of the next one: none)
+        self.multi_count: list[int] = []  # their number of tokens
+        self.multi_shift: list[int] = []  # the shift after each
         self.n = len(chunks)  # tokens in all
         self.hits: list[int] = []
         self.keys: list[str] = []  # the stored lemma of each hit
+        self._spans: list[Span] | None = None  # every token's, when the text was tokenised whole
         self._spaced = spaced  # every chunk's offset where whitespace runs part them (else from lengths)
         self._anchor = (0, 0)  # (chunk, its offset): the last one worked out
 
     @classmethod
     def of_tokens(cls, toks: list[Span], hits: list[int], keys: list[str]) -> Scan:
-        """The scan of a text tokenised whole: each token a chunk of its own."""
-        found = cls([t for _, _, t in toks], [s for s, _, _ in toks])
-        found.hits, found.keys = hits, keys
+        """The scan of a text tokenised whole."""
+        found = cls([], None)
+        found.n, found.hits, found.keys, found._spans = len(toks), hits, keys, toks
         return found
 
     def span(self, i: int) -> tuple[int, int]:
         """Start and end (characters of the text) of token ``i``."""
-        m = bisect_right(self.odd_first, i) - 1
-        if m >= 0 and i < self.odd_first[m] + len(self.odd_tokens[m]):
-            s, e, _ = self.odd_tokens[m][i - self.odd_first[m]]
-            at = self._offset(self.odd[m])
-            return at + s, at + e
-        k = i - (self.odd_shift[m] if m >= 0 else 0)
+        if self._spans is not None:
+            return self._spans[i][0], self._spans[i][1]
+        m = bisect_right(self.multi_first, i) - 1
+        if m >= 0 and i < self.multi_first[m] + self.multi_count[m]:
+            k, j = self.multi[m], i - self.multi_first[m]
+        else:
+            k, j = i - (self.multi_shift[m] if m >= 0 else 0), 0
+        s, e, _ = _CHUNKS[self.chunks[k]][j]
         at = self._offset(k)
-        return at, at + len(self.chunks[k])
+        return at + s, at + e
 
     def _offset(self, k: int) -> int:
         if self._spaced is not None:
@@ -188,15 +190,15 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
     marks = list(map(_surface(lemmas, forms, prefixes, stems).__getitem__, chunks))
     hits: list[int] = []
     shift = 0
-    for k in compress(count(), marks):  # the chunks that match or are not one token
+    for k in compress(count(), marks):  # the chunks that match, and the few that are not one token
         mark = marks[k]
-        if isinstance(mark, _Odd):
-            hits.extend(k + shift + j for j in mark.matched)
-            found.odd.append(k)
-            found.odd_first.append(k + shift)
-            found.odd_tokens.append(mark.tokens)
-            shift += len(mark.tokens) - 1
-            found.odd_shift.append(shift)
+        if isinstance(mark, _Multi):
+            hits.extend([k + shift + j for j in mark.matched])
+            found.multi.append(k)
+            found.multi_first.append(k + shift)
+            found.multi_count.append(mark.extra + 1)
+            shift += mark.extra
+            found.multi_shift.append(shift)
         else:
             hits.append(k + shift)
     n = found.n = len(chunks) + shift
@@ -206,7 +208,7 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
     lemma_set = lemmas if isinstance(lemmas, (set, frozenset)) else frozenset(lemmas)
     starts = tuple(prefixes)
     if starts:
-        hits.extend(i for i, lemma in enumerate(lem) if lemma in lemma_set or lemma.startswith(starts))
+        hits.extend([i for i, lemma in enumerate(lem) if lemma in lemma_set or lemma.startswith(starts)])
     else:
         hits.extend(compress(count(), map(lemma_set.__contains__, lem)))
     found.hits = sorted(set(hits))
@@ -215,8 +217,9 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
 
 
 def _offsets(text: str, chunks: list[str]) -> list[int] | None:
-    """Every chunk's offset where whitespace runs part them; None where single characters do (the
-    stored text of a page: the offsets follow from the lengths)."""
-    if not chunks or (not text[0].isspace() and len(text) == sum(map(len, chunks)) + len(chunks) - 1):
+    """Every chunk's offset where other whitespace than single spaces parts them; None where single
+    spaces do (the stored text of a page: the offsets follow from the lengths). (``isprintable``: no
+    whitespace but the space, among others.)"""
+    if not chunks or (text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " "):
         return None
     return [m.start() for m in _NONSPACE.finditer(text)]
