@@ -217,9 +217,8 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
 
 
 def _offsets(text: str, chunks: list[str]) -> list[int] | None:
-    """Every chunk's offset where other whitespace than single spaces parts them; None where single
-    spaces do (the stored text of a page: the offsets follow from the lengths). (``isprintable``: no
-    whitespace but the space, among others.)"""
-    if not chunks or (text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " "):
+    """Every chunk's offset where whitespace runs part them; None where single whitespace characters do
+    (the stored text of a page: the offsets follow from the lengths)."""
+    if not chunks or (not text[0].isspace() and len(text) == sum(map(len, chunks)) + len(chunks) - 1):
         return None
     return [m.start() for m in _NONSPACE.finditer(text)]

@@ -136,7 +136,9 @@ def make_snippet(
         space = text.rfind(" ", start_char, end_char)
         if end_char < len(text) and space > start_char:
             end_char = space
-    html = " ".join(_marked(text, start_char, end_char, found.spans_between(start_char, end_char, first)).split())
+    html = _marked(text, start_char, end_char, found.spans_between(start_char, end_char, first))
+    if not html.isprintable() or "  " in html or html[:1] == " " or html[-1:] == " ":  # (the one printable
+        html = " ".join(html.split())  # whitespace is the space) whitespace runs as one space, none at the ends
     if start_char > 0:
         html = "… " + html
     if end_char < len(text):
