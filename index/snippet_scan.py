@@ -60,6 +60,20 @@ class _Multi:
 _NO, _YES = (), (0,)  # a chunk that is one token: it does not match, it does
 
 
+class _ByLemma(dict[str, bool]):
+    """stored lemma -> it is a query lemma or starts with a query prefix (a query with prefixes)."""
+
+    def __init__(self, lemmas: frozenset[str], prefixes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.lemmas, self.prefixes = lemmas, prefixes
+
+    def __missing__(self, lemma: str) -> bool:
+        if len(self) >= CHUNK_CACHE:
+            self.clear()
+        found = self[lemma] = lemma in self.lemmas or lemma.startswith(self.prefixes)
+        return found
+
+
 class _Surface(dict[str, "tuple[int, ...] | _Multi"]):
     """chunk -> for a chunk that is one token (almost all), whether it matches one query (``_NO``,
     ``_YES``), else a ``_Multi``. A token matches by its surface when its lowercase form is a query
@@ -70,6 +84,7 @@ class _Surface(dict[str, "tuple[int, ...] | _Multi"]):
                  stems: frozenset[str]) -> None:
         super().__init__()
         self.lemmas, self.forms, self.prefixes, self.stems = lemmas, forms, tuple(prefixes), stems
+        self.by_lemma = _ByLemma(lemmas, self.prefixes)
 
     def __missing__(self, chunk: str) -> tuple[int, ...] | _Multi:
         if len(self) >= CHUNK_CACHE:
@@ -187,7 +202,8 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
     stored lemmas are not one per token."""
     chunks = text.split()
     found = Scan(chunks, _offsets(text, chunks))
-    marks = list(map(_surface(lemmas, forms, prefixes, stems).__getitem__, chunks))
+    surface = _surface(lemmas, forms, prefixes, stems)
+    marks = list(map(surface.__getitem__, chunks))
     hits: list[int] = []
     shift = 0
     for k in compress(count(), marks):  # the chunks that match, and the few that are not one token
@@ -205,12 +221,10 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
     lem = lemma_field.split(" ", n)[:n] if lemma_field else []
     if len(lem) != n:
         return None
-    lemma_set = lemmas if isinstance(lemmas, (set, frozenset)) else frozenset(lemmas)
-    starts = tuple(prefixes)
-    if starts:
-        hits.extend([i for i, lemma in enumerate(lem) if lemma in lemma_set or lemma.startswith(starts)])
+    if surface.prefixes:
+        hits.extend(compress(count(), map(surface.by_lemma.__getitem__, lem)))
     else:
-        hits.extend(compress(count(), map(lemma_set.__contains__, lem)))
+        hits.extend(compress(count(), map(surface.lemmas.__contains__, lem)))
     found.hits = sorted(set(hits))
     found.keys = [lem[h] for h in found.hits]
     return found
@@ -219,6 +233,6 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
 def _offsets(text: str, chunks: list[str]) -> list[int] | None:
     """Every chunk's offset where whitespace runs part them; None where single whitespace characters do
     (the stored text of a page: the offsets follow from the lengths)."""
-    if not chunks or (not text[0].isspace() and len(text) == sum(map(len, chunks)) + len(chunks) - 1):
+    if not chunks or (not text[0].isspace() and len(text) - len("".join(chunks)) == len(chunks) - 1):
         return None
     return [m.start() for m in _NONSPACE.finditer(text)]

@@ -120,13 +120,12 @@ def make_snippet(
     if not found.n:
         return escape(text[:max_chars])
     first = max(0, best_window(found.hits, found.keys) - 8) if found.hits else 0
-    start_char = found.span(first)[0]
-    # begin at a sentence start when one is near
-    back = text.rfind(". ", max(0, start_char - 120), start_char)
-    if back != -1 and first > 0:
-        start_char = back + 2
-    elif first == 0:
-        start_char = 0
+    start_char = 0
+    if first > 0:  # begin at a sentence start when one is near
+        start_char = found.span(first)[0]
+        back = text.rfind(". ", max(0, start_char - 120), start_char)
+        if back != -1:
+            start_char = back + 2
     end_char = min(len(text), start_char + max_chars)
     # end at a sentence end when one is near the limit
     dot = text.rfind(". ", start_char + max_chars // 2, end_char)
