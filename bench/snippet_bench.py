@@ -6,13 +6,15 @@
     .venv/bin/python bench/snippet_bench.py DATA_DIR … --limit 20 --compare before.json
 
 Each query (those of ``bench/query_bench.py`` and ``EXTRA``: prefixes, exact words, numbers, hyphenated
-words, identifiers, URLs) is searched once; the arguments of every ``make_snippet`` call of its page are
-kept, then the page's snippets are made ``repeat`` times and the fastest run counts (the machine may be
-shared: the minimum is the least disturbed). ``--baseline`` loads another version of ``index/snippets.py``
-(e.g. main's) beside this one and times both on the same pages, run for run in turn (the same load on
-a shared machine). ``--dump`` writes every hit's snippet and the document view's
-highlighting (``highlight_all``) of its text; ``--compare`` checks them against such a file (exit 1 on
-a difference). The ``scsearch`` imported is the one on PYTHONPATH (else the installed one).
+words, identifiers, URLs, e-mails) is searched once and the hits of its page are kept as ``make_hit``
+gets them; then the page's snippets are made ``repeat`` times as ``make_hit`` makes them (the plan's
+sets asked for, ``make_snippet``) and the fastest run counts (the machine may be shared: the minimum
+is the least disturbed). ``--baseline`` loads another version of ``index/snippets.py`` (e.g. main's)
+beside this one and times both on the same pages, run for run in turn (the same load on a shared
+machine); its plan sets are computed afresh for each hit, as before ``QueryPlan`` kept them. ``--dump``
+writes every hit's snippet and the document view's highlighting (``highlight_all``) of its text;
+``--compare`` checks them against such a file (exit 1 on a difference). The ``scsearch`` imported is
+the one on PYTHONPATH (else the installed one).
 """
 
 from __future__ import annotations
@@ -40,30 +42,45 @@ def queries() -> list[str]:
     return list(dict.fromkeys([q["query"] for cls in QUERIES.values() for q in cls] + EXTRA))
 
 
-def capture(data_dir: Path, limit: int) -> dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]]:
-    """query -> the arguments of the ``make_snippet`` calls of its result page."""
+Shown = tuple[str, str, Any]  # a hit shown: its text, its stored lemmas and the query plan
+
+
+def capture(data_dir: Path, limit: int) -> dict[str, list[Shown]]:
+    """query -> the hits of its result page, as ``ranking.make_hit`` gets them."""
     from scsearch.index import ranking
     from scsearch.index.search import Searcher
     from scsearch.index.types import SearchRequest
 
-    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    make_snippet = ranking.make_snippet
+    hits: list[Shown] = []
+    make_hit = ranking.make_hit
 
-    def recording(*args: Any, **kwargs: Any) -> str:
-        calls.append((args, kwargs))
-        return make_snippet(*args, **kwargs)
+    def recording(rec: Any, score: float, plan: Any) -> Any:
+        hits.append((rec.fields.get("text", ""), rec.fields.get("lemma", ""), plan))
+        return make_hit(rec, score, plan)
 
-    ranking.make_snippet = recording  # type: ignore[assignment]
+    ranking.make_hit = recording  # type: ignore[assignment]
     try:
         searcher = Searcher(data_dir)
         out = {}
         for q in queries():
-            calls.clear()
+            hits.clear()
             searcher.search(SearchRequest(query=q, limit=limit))
-            out[q] = list(calls)
+            out[q] = list(hits)
         return out
     finally:
-        ranking.make_snippet = make_snippet  # type: ignore[assignment]
+        ranking.make_hit = make_hit  # type: ignore[assignment]
+
+
+def _terms(plan: Any) -> tuple[Any, ...]:
+    """The plan's highlighting sets, as ``make_hit`` asks for them."""
+    return plan.lemmas, plan.forms, plan.prefixes, plan.stems
+
+
+def _terms_each_time(plan: Any) -> tuple[Any, ...]:
+    """The same, computed afresh (as before they were kept once computed: the baseline's cost)."""
+    cls = type(plan)
+    return tuple(getattr(getattr(cls, name), "func", lambda p, n=name: getattr(p, n))(plan)
+                 for name in ("lemmas", "forms", "prefixes", "stems"))
 
 
 def _load(path: Path) -> ModuleType:
@@ -89,32 +106,10 @@ def main() -> int:
     shown: dict[str, dict[str, list[Any]]] = {}
     for data_dir in args.data_dirs:
         pages = capture(data_dir, args.limit)
-        shown[str(data_dir)] = {q: [[make_snippet(*a, **k), highlight_all(*a, **k)] for a, k in calls]
-                                for q, calls in pages.items()}
-        if args.dump or args.compare:
-            continue
-        makers = [("", make_snippet)]
-        if args.baseline:
-            makers.append(("baseline ", _load(args.baseline).make_snippet))
-        totals = [0.0] * len(makers)
-        print(f"{data_dir}  (ms per page of {args.limit}: snippets only, fastest of {args.repeat}"
-              + (f"; then {args.baseline})" if args.baseline else ")"))
-        for q, calls in pages.items():
-            best = [float("inf")] * len(makers)
-            for _ in range(args.repeat):
-                for i, (_name, make) in enumerate(makers):
-                    t = time.perf_counter()
-                    for a, k in calls:
-                        make(*a, **k)
-                    best[i] = min(best[i], time.perf_counter() - t)
-            totals = [x + y for x, y in zip(totals, best, strict=True)]
-            words = sum(len(a[0].split()) for a, _ in calls)
-            print("  " + " ".join(f"{b * 1000:7.3f} ms" for b in best)
-                  + f"  {len(calls):3d} hits {words:6d} words  {q}")
-        for (name, _make), total in zip(makers, totals, strict=True):
-            print(f"  {total * 1000 / len(pages):7.3f} ms mean per page {name}")
-        if args.baseline:
-            print(f"  {totals[1] / totals[0]:.2f}x")
+        shown[str(data_dir)] = {q: [[make_snippet(text, lemma, *_terms(plan)), highlight_all(text, lemma, *_terms(plan))]
+                                    for text, lemma, plan in hits] for q, hits in pages.items()}
+        if not (args.dump or args.compare):
+            _time(data_dir, pages, args, make_snippet)
     if args.dump:
         args.dump.write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
     if args.compare:
@@ -125,6 +120,32 @@ def main() -> int:
         print(f"{count} hits compared, {len(bad)} pages differ" + "".join(f"\n  {d}: {q}" for d, q in bad))
         return 1 if bad else 0
     return 0
+
+
+def _time(data_dir: Path, pages: dict[str, list[Shown]], args: argparse.Namespace, make_snippet: Any) -> None:
+    """Print the fastest of ``repeat`` runs of each page's snippets (make_hit's call: the plan's sets
+    asked for, then ``make_snippet``), this version's and the baseline's in turn."""
+    makers = [("", make_snippet, _terms)]
+    if args.baseline:
+        makers.append(("baseline", _load(args.baseline).make_snippet, _terms_each_time))
+    totals = [0.0] * len(makers)
+    print(f"{data_dir}  (ms per page of {args.limit}: snippets only, fastest of {args.repeat}"
+          + (f"; then {args.baseline})" if args.baseline else ")"))
+    for q, hits in pages.items():
+        best = [float("inf")] * len(makers)
+        for _ in range(args.repeat):
+            for i, (_name, make, terms) in enumerate(makers):
+                t = time.perf_counter()
+                for text, lemma, plan in hits:
+                    make(text, lemma, *terms(plan))
+                best[i] = min(best[i], time.perf_counter() - t)
+        totals = [x + y for x, y in zip(totals, best, strict=True)]
+        words = sum(len(text.split()) for text, _, _ in hits)
+        print("  " + " ".join(f"{b * 1000:7.3f} ms" for b in best) + f"  {len(hits):3d} hits {words:6d} words  {q}")
+    for (name, _make, _terms_of), total in zip(makers, totals, strict=True):
+        print(f"  {total * 1000 / len(pages):7.3f} ms mean per page {name}")
+    if args.baseline:
+        print(f"  {totals[1] / totals[0]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -159,11 +159,13 @@ class Scan:
         """Start and end (characters of the text) of token ``i``."""
         if self._spans is not None:
             return self._spans[i][0], self._spans[i][1]
-        m = bisect_right(self.multi_first, i) - 1
-        if m >= 0 and i < self.multi_first[m] + self.multi_count[m]:
-            k, j = self.multi[m], i - self.multi_first[m]
-        else:
-            k, j = i - (self.multi_shift[m] if m >= 0 else 0), 0
+        k, j = i, 0
+        if self.multi:
+            m = bisect_right(self.multi_first, i) - 1
+            if m >= 0 and i < self.multi_first[m] + self.multi_count[m]:
+                k, j = self.multi[m], i - self.multi_first[m]
+            elif m >= 0:
+                k = i - self.multi_shift[m]
         s, e, _ = _CHUNKS[self.chunks[k]][j]
         at = self._offset(k)
         return at + s, at + e
