@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Collection
 from functools import lru_cache
-from itertools import accumulate, compress, count
+from itertools import compress, count
 
 from scsearch.language.stemmer import stem
 from scsearch.language.tokenize import fold, normalize_token, tokenize
@@ -220,9 +220,10 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
         else:
             hits.append(k + shift)
     n = found.n = len(chunks) + shift
-    lem = lemma_field.split(" ", n)[:n] if lemma_field else []
-    if len(lem) != n:
+    lem = lemma_field.split(" ", n) if lemma_field else []
+    if len(lem) < n:
         return None
+    del lem[n:]  # (lemmas past the tokens are not read, as before)
     if surface.prefixes:
         hits.extend(compress(count(), map(surface.by_lemma.__getitem__, lem)))
     else:

@@ -136,8 +136,8 @@ def make_snippet(
         if end_char < len(text) and space > start_char:
             end_char = space
     html = _marked(text, start_char, end_char, found.spans_between(start_char, end_char, first))
-    if not html.isprintable() or "  " in html or html[:1] == " " or html[-1:] == " ":  # (the one printable
-        html = " ".join(html.split())  # whitespace is the space) whitespace runs as one space, none at the ends
+    # whitespace runs as one space, none at the ends (the only printable whitespace is the space)
+    html = html.strip(" ") if html.isprintable() and "  " not in html else " ".join(html.split())
     if start_char > 0:
         html = "… " + html
     if end_char < len(text):
@@ -146,21 +146,17 @@ def make_snippet(
 
 
 def _marked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
-    """``text[start:end]`` escaped, the spans in ``<mark>``: escaped in one call where the passage has no
-    NUL or SOH to stand for the tags while it is (escaping is per character: the same HTML)."""
-    passage = text[start:end]
-    if "\0" in passage or "\1" in passage:
-        out, pos = [], start
-        for s, e in spans:
-            out += [escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>"]
-            pos = e
-        return "".join([*out, escape(text[pos:end])])
-    out, pos = [], start
+    """``text[start:end]`` escaped, the spans in ``<mark>``: a passage with nothing to escape (escaping
+    only lengthens) is cut as it is, else each piece is escaped."""
+    out: list[str] = []
+    pos = start
+    plain = len(escape(text[start:end])) == end - start
     for s, e in spans:
-        out += [text[pos:s], "\0", text[s:e], "\1"]
+        out += (text[pos:s], "<mark>", text[s:e], "</mark>") if plain else (
+            escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>")
         pos = e
-    out.append(text[pos:end])
-    return escape("".join(out)).replace("\0", "<mark>").replace("\1", "</mark>")
+    out.append(text[pos:end] if plain else escape(text[pos:end]))
+    return "".join(out)
 
 
 def highlight_all(
