@@ -90,20 +90,27 @@ def best_window(hits: list[int], keys: list[str], width: int = WINDOW_TOKENS) ->
     """
     if not hits or hits[-1] - hits[0] < width:  # one window holds them all: the earliest such is the best
         return hits[0] if hits else 0
-    best = (0, 0, 0)  # (distinct, count, -start)
+    n = len(hits)
+    best_distinct = best_count = best_start = 0
     counts: dict[str, int] = {}
     end = 0
     for i, start in enumerate(hits):
-        while end < len(hits) and hits[end] - start < width:
-            counts[keys[end]] = counts.get(keys[end], 0) + 1
+        limit = start + width
+        while end < n and hits[end] < limit:
+            key = keys[end]
+            counts[key] = counts.get(key, 0) + 1
             end += 1
-        cand = (len(counts), end - i, -start)
-        if cand > best:
-            best = cand
-        counts[keys[i]] -= 1
-        if not counts[keys[i]]:
-            del counts[keys[i]]
-    return -best[2] if best[0] else (hits[0] if hits else 0)
+        distinct = len(counts)
+        # a later start never wins a tie (the hits ascend): only more words, or as many and more matches
+        if distinct > best_distinct or (distinct == best_distinct and end - i > best_count):
+            best_distinct, best_count, best_start = distinct, end - i, start
+        key = keys[i]
+        left = counts[key] - 1
+        if left:
+            counts[key] = left
+        else:
+            del counts[key]
+    return best_start
 
 
 def make_snippet(
