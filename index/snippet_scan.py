@@ -2,10 +2,12 @@
 
 The tokenizer's tokens never hold whitespace and no branch of its pattern looks past one, so the
 tokens of a text are those of its whitespace-separated chunks, one chunk after another (the same
-tokens, the same order). Words repeat from page to page, so each distinct chunk is tokenised once per
-process (``_CHUNKS``) and tested against a query's words once per query (``_Surface``); a page is then
-``str.split`` plus C-level maps over its chunks and its stored lemmas. Character offsets are only
-worked out for the few tokens a snippet shows, from the lengths of the chunks.
+tokens, the same order). Words repeat from page to page: each distinct chunk is tokenised once per
+process and indexed by the lowercase form, the folded form and the stem of its tokens (``_Shapes``).
+A query's surface matches are then the chunks under its forms, lemmas and stems in those indexes (a
+few lookups per query, not a test per chunk), and a page is ``str.split`` plus C-level maps over its
+chunks and its stored lemmas. Character offsets are only worked out for the few tokens a snippet shows,
+from the lengths of the chunks.
 
 ``scan`` answers None where this does not apply (the stored lemmas not one per token): the caller
 then tokenises the whole text as before (``snippets.matched_positions``).
@@ -20,12 +22,13 @@ from collections import OrderedDict
 from collections.abc import Collection
 from functools import lru_cache
 from itertools import compress, count
+from operator import or_
 
 from scsearch.language.stemmer import stem
 from scsearch.language.tokenize import fold, normalize_token, tokenize
 
-CHUNK_CACHE = 200_000  # distinct chunks kept tokenised (cleared when full)
-QUERY_CACHE = 32  # queries whose per-chunk answers are kept
+CHUNK_CACHE = 30_000  # distinct chunks kept tokenised and indexed (~0.4 KB each); all dropped when full
+PREFIX_CACHE = 8  # prefix queries whose per-chunk answers are kept
 _NONSPACE = re.compile(r"\S+")  # the chunks with their offsets, where the text has runs of whitespace
 _folded = lru_cache(maxsize=65_536)(fold)
 _normalized = lru_cache(maxsize=65_536)(normalize_token)
@@ -34,34 +37,91 @@ _stem = lru_cache(maxsize=65_536)(stem)
 Span = tuple[int, int, str]
 
 
-class _Chunks(dict[str, tuple[Span, ...]]):  # (shared by every query)
-    """chunk -> its tokens (offsets within the chunk), tokenised on first sight."""
+class _Multi:
+    """A chunk that is not one token (a date with dots, a lone dash…): its tokens. Always true."""
 
-    def __missing__(self, chunk: str) -> tuple[Span, ...]:
+    __slots__ = ("tokens",)
+
+    def __init__(self, tokens: tuple[Span, ...]) -> None:
+        self.tokens = tokens
+
+
+class _Shapes(dict[str, "int | _Multi"]):
+    """chunk -> 0 where it is one token (almost every chunk), else a ``_Multi``. A chunk seen for the
+    first time is tokenised, its tokens kept where they are not the whole chunk (``_TOKENS``), and it
+    is indexed under each token's lowercase form, folded form and stem (``_BY_FORM``, ``_BY_FOLD``,
+    ``_BY_STEM``: key -> the chunks, a tuple)."""
+
+    def __missing__(self, chunk: str) -> int | _Multi:
+        global _version
+        tokens = ((0, len(chunk), chunk),) if chunk.isalnum() else tuple(tokenize(chunk))
+        if not chunk.isalnum():
+            _TOKENS[chunk] = tokens
+        for _, _, tok in tokens:
+            for index, key in ((_BY_FORM, _normalized(tok)), (_BY_FOLD, _folded(tok)), (_BY_STEM, _stem(tok))):
+                index[key] = (*index.get(key, ()), chunk)
+        shape = self[chunk] = 0 if len(tokens) == 1 else _Multi(tokens)
+        _version += 1
+        return shape
+
+
+_SHAPES = _Shapes()
+_TOKENS: dict[str, tuple[Span, ...]] = {}
+_BY_FORM: dict[str, tuple[str, ...]] = {}
+_BY_FOLD: dict[str, tuple[str, ...]] = {}
+_BY_STEM: dict[str, tuple[str, ...]] = {}
+_lock = threading.Lock()  # held while a page is looked up (the indexes must hold all its chunks)
+_version = 0  # chunks indexed so far: a query's matches are kept until it changes
+_matching: list[tuple[tuple[frozenset[str], ...], int, frozenset[str]]] = []  # the last query's
+
+
+def _tokens_of(chunk: str) -> tuple[Span, ...]:
+    """The tokens of a chunk (offsets within it)."""
+    found = _TOKENS.get(chunk)
+    if found is None:  # one word, or dropped from the cache since
+        found = ((0, len(chunk), chunk),) if chunk.isalnum() else tuple(tokenize(chunk))
+    return found
+
+
+def _token_matches(tok: str, lemmas: frozenset[str], forms: frozenset[str], prefixes: tuple[str, ...],
+                   stems: frozenset[str]) -> bool:
+    """``snippets.matched_positions``' tests of a token's text."""
+    folded = _folded(tok)
+    return (_normalized(tok) in forms or folded in lemmas or _stem(tok) in stems
+            or bool(prefixes and folded.startswith(prefixes)))
+
+
+def _matched_chunks(lemmas: frozenset[str], forms: frozenset[str], stems: frozenset[str]) -> frozenset[str]:
+    """The indexed chunks with a token whose lowercase form is a query form, whose folded form is a
+    query lemma or whose stem is a query stem (kept while no chunk is added)."""
+    key = (lemmas, forms, stems)
+    if _matching and _matching[0][0] == key and _matching[0][1] == _version:
+        return _matching[0][2]
+    found: set[str] = set()
+    for index, words in ((_BY_FOLD, lemmas), (_BY_FORM, forms), (_BY_STEM, stems)):
+        for word in words:
+            found.update(index.get(word, ()))
+    _matching[:] = [(key, _version, frozenset(found))]
+    return _matching[0][2]
+
+
+class _ByPrefix(dict[str, bool]):
+    """chunk -> a token's folded form starts with one of the prefixes (the per-chunk test of a prefix
+    query: the indexes do not answer it)."""
+
+    def __init__(self, prefixes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.prefixes = prefixes
+
+    def __missing__(self, chunk: str) -> bool:
         if len(self) >= CHUNK_CACHE:
             self.clear()
-        toks = self[chunk] = tuple(tokenize(chunk))
-        return toks
-
-
-_CHUNKS = _Chunks()
-
-
-class _Multi:
-    """A chunk that is not one token (a date with dots, a lone dash…): its tokens less one and the
-    indexes of those that match. Always true, so that ``scan`` looks at it."""
-
-    __slots__ = ("extra", "matched")
-
-    def __init__(self, extra: int, matched: tuple[int, ...]) -> None:
-        self.extra, self.matched = extra, matched
-
-
-_NO, _YES = (), (0,)  # a chunk that is one token: it does not match, it does
+        found = self[chunk] = any(_folded(tok).startswith(self.prefixes) for _, _, tok in _tokens_of(chunk))
+        return found
 
 
 class _ByLemma(dict[str, bool]):
-    """stored lemma -> it is a query lemma or starts with a query prefix (a query with prefixes)."""
+    """stored lemma -> it is a query lemma or starts with a query prefix (a prefix query)."""
 
     def __init__(self, lemmas: frozenset[str], prefixes: tuple[str, ...]) -> None:
         super().__init__()
@@ -74,56 +134,30 @@ class _ByLemma(dict[str, bool]):
         return found
 
 
-class _Surface(dict[str, "tuple[int, ...] | _Multi"]):
-    """chunk -> for a chunk that is one token (almost all), whether it matches one query (``_NO``,
-    ``_YES``), else a ``_Multi``. A token matches by its surface when its lowercase form is a query
-    form, its folded form a query lemma, its stem a query stem or its folded form starts with a query
-    prefix (``snippets.matched_positions``' tests of the token text; ``scan`` tests the stored lemma)."""
-
-    def __init__(self, lemmas: frozenset[str], forms: frozenset[str], prefixes: frozenset[str],
-                 stems: frozenset[str]) -> None:
-        super().__init__()
-        self.lemmas, self.forms, self.prefixes, self.stems = lemmas, forms, tuple(prefixes), stems
-        self.by_lemma = _ByLemma(lemmas, self.prefixes)
-
-    def __missing__(self, chunk: str) -> tuple[int, ...] | _Multi:
-        if len(self) >= CHUNK_CACHE:
-            self.clear()
-        tokens = _CHUNKS[chunk]
-        matched = tuple(j for j, (_, _, tok) in enumerate(tokens) if self._matches(tok))
-        found = self[chunk] = (_YES if matched else _NO) if len(tokens) == 1 else _Multi(len(tokens) - 1, matched)
-        return found
-
-    def _matches(self, tok: str) -> bool:
-        if self.forms and _normalized(tok) in self.forms:
-            return True
-        folded = _folded(tok)
-        return (folded in self.lemmas or bool(self.stems and _stem(tok) in self.stems)
-                or bool(self.prefixes and folded.startswith(self.prefixes)))
+_prefix_tests: OrderedDict[tuple[frozenset[str], frozenset[str]], tuple[_ByPrefix, _ByLemma]] = OrderedDict()
 
 
-_queries: OrderedDict[tuple[frozenset[str], ...], _Surface] = OrderedDict()
-_queries_lock = threading.Lock()
-_last: list[tuple[tuple[frozenset[str], ...] | None, _Surface | None]] = [(None, None)]  # the query asked last
+def _prefix_test(lemmas: frozenset[str], prefixes: frozenset[str]) -> tuple[_ByPrefix, _ByLemma]:
+    """The per-chunk and per-lemma answers of a prefix query (kept for the last ``PREFIX_CACHE``)."""
+    key = (lemmas, prefixes)
+    found = _prefix_tests.get(key)
+    if found is None:
+        starts = tuple(sorted(prefixes))
+        found = _prefix_tests[key] = (_ByPrefix(starts), _ByLemma(lemmas, starts))
+        while len(_prefix_tests) > PREFIX_CACHE:
+            _prefix_tests.popitem(last=False)
+    else:
+        _prefix_tests.move_to_end(key)
+    return found
 
 
-def _surface(lemmas: Collection[str], forms: Collection[str], prefixes: Collection[str],
-             stems: Collection[str]) -> _Surface:
-    """The per-chunk answers of one query (kept for the last ``QUERY_CACHE`` queries)."""
-    key = (frozenset(lemmas), frozenset(forms), frozenset(prefixes), frozenset(stems))
-    last_key, last = _last[0]  # (one tuple: read whole, whatever other threads do)
-    if last is not None and last_key == key:  # the hits of a page: the same query one after another
-        return last
-    with _queries_lock:
-        found = _queries.get(key)
-        if found is None:
-            found = _queries[key] = _Surface(*key)
-            while len(_queries) > QUERY_CACHE:
-                _queries.popitem(last=False)
-        else:
-            _queries.move_to_end(key)
-        _last[0] = (key, found)
-        return found
+def _clear() -> None:
+    """Drop every chunk (the caches are full)."""
+    global _version
+    for cache in (_SHAPES, _TOKENS, _BY_FORM, _BY_FOLD, _BY_STEM):
+        cache.clear()
+    _matching.clear()
+    _version += 1
 
 
 class Scan:
@@ -166,7 +200,7 @@ class Scan:
                 k, j = self.multi[m], i - self.multi_first[m]
             elif m >= 0:
                 k = i - self.multi_shift[m]
-        s, e, _ = _CHUNKS[self.chunks[k]][j]
+        s, e, _ = _tokens_of(self.chunks[k])[j]
         at = self._offset(k)
         return at + s, at + e
 
@@ -180,6 +214,13 @@ class Scan:
             at -= sum(map(len, self.chunks[k:k0])) + k0 - k
         self._anchor = (k, at)
         return at
+
+    def first_token(self, k: int) -> int:
+        """The index of chunk ``k``'s first token (of the next token for a chunk without any)."""
+        if not self.multi:
+            return k
+        m = bisect_left(self.multi, k) - 1
+        return k + (self.multi_shift[m] if m >= 0 else 0)
 
     def spans_between(self, start: int, end: int, near: int) -> list[tuple[int, int]]:
         """The spans of the hits that lie within ``text[start:end]`` (a run of the sorted hits); ``near``:
@@ -202,32 +243,45 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
          prefixes: Collection[str] = (), stems: Collection[str] = ()) -> Scan | None:
     """The matches of a query in ``text`` (``snippets.matched_positions``' answer), or None where the
     stored lemmas are not one per token."""
+    lemma_set, form_set, prefix_set, stem_set = frozenset(lemmas), frozenset(forms), frozenset(prefixes), frozenset(stems)
     chunks = text.split()
     found = Scan(chunks, _offsets(text, chunks))
-    surface = _surface(lemmas, forms, prefixes, stems)
-    marks = list(map(surface.__getitem__, chunks))
-    hits: list[int] = []
-    shift = 0
-    for k in compress(count(), marks):  # the chunks that match, and the few that are not one token
-        mark = marks[k]
-        if isinstance(mark, _Multi):
-            hits.extend([k + shift + j for j in mark.matched])
-            found.multi.append(k)
-            found.multi_first.append(k + shift)
-            found.multi_count.append(mark.extra + 1)
-            shift += mark.extra
-            found.multi_shift.append(shift)
+    with _lock:
+        if len(_SHAPES) >= CHUNK_CACHE:
+            _clear()
+        shapes = list(map(_SHAPES.__getitem__, chunks))  # (indexes every new chunk)
+        matched = _matched_chunks(lemma_set, form_set, stem_set)
+        if prefix_set:
+            by_prefix, by_lemma = _prefix_test(lemma_set, prefix_set)
+            marks = list(map(or_, map(matched.__contains__, chunks), map(by_prefix.__getitem__, chunks)))
         else:
-            hits.append(k + shift)
+            marks = list(map(matched.__contains__, chunks))
+    shift = 0
+    for k in compress(count(), shapes):  # the few chunks that are not one token
+        extra = len(shapes[k].tokens) - 1  # type: ignore[union-attr]
+        found.multi.append(k)
+        found.multi_first.append(k + shift)
+        found.multi_count.append(extra + 1)
+        shift += extra
+        found.multi_shift.append(shift)
     n = found.n = len(chunks) + shift
     lem = lemma_field.split(" ", n) if lemma_field else []
     if len(lem) < n:
         return None
     del lem[n:]  # (lemmas past the tokens are not read, as before)
-    if surface.prefixes:
-        hits.extend(compress(count(), map(surface.by_lemma.__getitem__, lem)))
+    if prefix_set:
+        hits = list(compress(count(), map(by_lemma.__getitem__, lem)))
     else:
-        hits.extend(compress(count(), map(surface.lemmas.__contains__, lem)))
+        hits = list(compress(count(), map(lemma_set.__contains__, lem)))
+    starts = tuple(sorted(prefix_set))
+    for k in compress(count(), marks):  # the chunks with a token that matches by its text
+        first = found.first_token(k)
+        shape = shapes[k]
+        if isinstance(shape, _Multi):
+            hits.extend([first + j for j, (_, _, tok) in enumerate(shape.tokens)
+                         if _token_matches(tok, lemma_set, form_set, starts, stem_set)])
+        else:
+            hits.append(first)
     found.hits = sorted(set(hits))
     found.keys = [lem[h] for h in found.hits]
     return found

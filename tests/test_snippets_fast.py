@@ -202,16 +202,19 @@ def test_lemmas_not_one_per_token_fall_back_to_the_whole_text() -> None:
 
 
 def test_small_caches_give_the_same_snippets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The chunk and query caches are bounded: cleared when full, the answers do not change."""
+    """The chunk indexes and the prefix queries' answers are bounded: dropped when full (before a page,
+    never during one), the snippets do not change."""
     monkeypatch.setattr(snippet_scan, "CHUNK_CACHE", 5)
-    monkeypatch.setattr(snippet_scan, "QUERY_CACHE", 1)
+    monkeypatch.setattr(snippet_scan, "PREFIX_CACHE", 1)
     rng = random.Random(11)
-    for _ in range(10):
+    for _ in range(20):
         text = _text(rng, 100)
         lemma_field = _lemma_field(rng, text)
         query = _query(rng)
         assert make_snippet(text, lemma_field, *query) == _reference_snippet(text, lemma_field, *query)
-    assert len(snippet_scan._CHUNKS) <= 5
+        assert highlight_all(text, lemma_field, *query) == _reference_highlight(text, lemma_field, *query)
+        assert len(snippet_scan._SHAPES) <= len(set(text.split())) + 5
+    assert len(snippet_scan._prefix_tests) <= 1
 
 
 def test_real_index_snippets_equal_the_earlier_ones(corpus_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
