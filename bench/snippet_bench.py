@@ -11,7 +11,9 @@ gets them; then the page's snippets are made ``repeat`` times as ``make_hit`` ma
 sets asked for, ``make_snippet``) and the fastest run counts (the machine may be shared: the minimum
 is the least disturbed). ``--baseline`` loads another version of ``index/snippets.py`` (e.g. main's)
 beside this one and times both on the same pages, run for run in turn (the same load on a shared
-machine); its plan sets are computed afresh for each hit, as before ``QueryPlan`` kept them. ``--dump``
+machine); its plan sets are computed afresh for each hit, as before ``QueryPlan`` kept them. ``--cold``
+drops this version's chunk caches before each of its runs (a process that has not seen the pages'
+words yet; the word caches it shares with the baseline stay warm for both). ``--dump``
 writes every hit's snippet and the document view's highlighting (``highlight_all``) of its text;
 ``--compare`` checks them against such a file (exit 1 on a difference). The ``scsearch`` imported is
 the one on PYTHONPATH (else the installed one).
@@ -83,6 +85,15 @@ def _terms_each_time(plan: Any) -> tuple[Any, ...]:
                  for name in ("lemmas", "forms", "prefixes", "stems"))
 
 
+def _chunk_cache_clear() -> Any:
+    """The function that drops the chunk caches of ``index/snippet_scan.py`` (None: a version without)."""
+    try:
+        from scsearch.index import snippet_scan
+    except ImportError:
+        return None
+    return getattr(snippet_scan, "_clear", None)
+
+
 def _load(path: Path) -> ModuleType:
     """``path`` (a version of index/snippets.py) as a module of its own; it imports the rest from here."""
     spec = importlib.util.spec_from_file_location("baseline_snippets", path)
@@ -100,6 +111,8 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--baseline", type=Path, help="another index/snippets.py to time beside this one")
+    ap.add_argument("--cold", action="store_true",
+                    help="drop this version's chunk caches before each run (a process new to the pages' words)")
     ap.add_argument("--dump", type=Path, help="write every snippet and highlighting to this JSON file")
     ap.add_argument("--compare", type=Path, help="compare every snippet and highlighting with this JSON file")
     args = ap.parse_args()
@@ -125,6 +138,7 @@ def main() -> int:
 def _time(data_dir: Path, pages: dict[str, list[Shown]], args: argparse.Namespace, make_snippet: Any) -> None:
     """Print the fastest of ``repeat`` runs of each page's snippets (make_hit's call: the plan's sets
     asked for, then ``make_snippet``), this version's and the baseline's in turn."""
+    drop = _chunk_cache_clear() if args.cold else None
     makers = [("", make_snippet, _terms)]
     if args.baseline:
         makers.append(("baseline", _load(args.baseline).make_snippet, _terms_each_time))
@@ -135,6 +149,8 @@ def _time(data_dir: Path, pages: dict[str, list[Shown]], args: argparse.Namespac
         best = [float("inf")] * len(makers)
         for _ in range(args.repeat):
             for i, (_name, make, terms) in enumerate(makers):
+                if drop is not None and i == 0:
+                    drop()
                 t = time.perf_counter()
                 for text, lemma, plan in hits:
                     make(text, lemma, *terms(plan))

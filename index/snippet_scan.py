@@ -27,7 +27,7 @@ from operator import or_
 from scsearch.language.stemmer import stem
 from scsearch.language.tokenize import fold, normalize_token, tokenize
 
-CHUNK_CACHE = 30_000  # distinct chunks kept tokenised and indexed (~0.4 KB each); all dropped when full
+CHUNK_CACHE = 30_000  # distinct chunks kept tokenised and indexed (~0.3 KB each); all dropped when full
 PREFIX_CACHE = 8  # prefix queries whose per-chunk answers are kept
 _NONSPACE = re.compile(r"\S+")  # the chunks with their offsets, where the text has runs of whitespace
 _folded = lru_cache(maxsize=65_536)(fold)
@@ -54,12 +54,17 @@ class _Shapes(dict[str, "int | _Multi"]):
 
     def __missing__(self, chunk: str) -> int | _Multi:
         global _version
-        tokens = ((0, len(chunk), chunk),) if chunk.isalnum() else tuple(tokenize(chunk))
-        if not chunk.isalnum():
-            _TOKENS[chunk] = tokens
+        if chunk.isalnum():
+            tokens: tuple[Span, ...] = ((0, len(chunk), chunk),)
+        else:
+            tokens = _TOKENS[chunk] = tuple(tokenize(chunk))
         for _, _, tok in tokens:
-            for index, key in ((_BY_FORM, _normalized(tok)), (_BY_FOLD, _folded(tok)), (_BY_STEM, _stem(tok))):
-                index[key] = (*index.get(key, ()), chunk)
+            key = _normalized(tok)
+            _BY_FORM[key] = (*_BY_FORM.get(key, ()), chunk)
+            key = _folded(tok)
+            _BY_FOLD[key] = (*_BY_FOLD.get(key, ()), chunk)
+            key = _stem(tok)
+            _BY_STEM[key] = (*_BY_STEM.get(key, ()), chunk)
         shape = self[chunk] = 0 if len(tokens) == 1 else _Multi(tokens)
         _version += 1
         return shape
