@@ -205,20 +205,23 @@ class Scan:
                 k, j = self.multi[m], i - self.multi_first[m]
             elif m >= 0:
                 k = i - self.multi_shift[m]
-        s, e, _ = _tokens_of(self.chunks[k])[j]
-        at = self._offset(k)
-        return at + s, at + e
-
-    def _offset(self, k: int) -> int:
+        chunk = self.chunks[k]
         if self._spaced is not None:
-            return self._spaced[k]
-        k0, at = self._anchor  # one space between chunks: the lengths of the chunks in between
-        if k >= k0:
-            at += sum(map(len, self.chunks[k0:k])) + k - k0
-        else:
-            at -= sum(map(len, self.chunks[k:k0])) + k0 - k
-        self._anchor = (k, at)
-        return at
+            at = self._spaced[k]
+        else:  # one whitespace character between chunks: the lengths of the chunks in between
+            k0, at = self._anchor
+            if k >= k0:
+                at += sum(map(len, self.chunks[k0:k])) + k - k0
+            else:
+                at -= sum(map(len, self.chunks[k:k0])) + k0 - k
+            self._anchor = (k, at)
+        tokens = _TOKENS.get(chunk)
+        if tokens is None:
+            if chunk.isalnum():  # the chunk is the token
+                return at, at + len(chunk)
+            tokens = _tokens_of(chunk)  # (dropped from the cache since)
+        s, e, _ = tokens[j]
+        return at + s, at + e
 
     def first_token(self, k: int) -> int:
         """The index of chunk ``k``'s first token (of the next token for a chunk without any)."""
