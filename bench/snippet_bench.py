@@ -112,15 +112,16 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--baseline", type=Path, help="another index/snippets.py to time beside this one")
     ap.add_argument("--cold", action="store_true",
-                    help="drop this version's chunk caches before each run (a process new to the pages' words)")
+                    help="drop this version's chunk caches before each run (a process new to the words)")
     ap.add_argument("--dump", type=Path, help="write every snippet and highlighting to this JSON file")
     ap.add_argument("--compare", type=Path, help="compare every snippet and highlighting with this JSON file")
     args = ap.parse_args()
     shown: dict[str, dict[str, list[Any]]] = {}
     for data_dir in args.data_dirs:
         pages = capture(data_dir, args.limit)
-        shown[str(data_dir)] = {q: [[make_snippet(text, lemma, *_terms(plan)), highlight_all(text, lemma, *_terms(plan))]
-                                    for text, lemma, plan in hits] for q, hits in pages.items()}
+        shown[str(data_dir)] = {
+            q: [[make_snippet(text, lemma, *_terms(plan)), highlight_all(text, lemma, *_terms(plan))]
+                for text, lemma, plan in hits] for q, hits in pages.items()}
         if not (args.dump or args.compare):
             _time(data_dir, pages, args, make_snippet)
     if args.dump:
@@ -157,7 +158,8 @@ def _time(data_dir: Path, pages: dict[str, list[Shown]], args: argparse.Namespac
                 best[i] = min(best[i], time.perf_counter() - t)
         totals = [x + y for x, y in zip(totals, best, strict=True)]
         words = sum(len(text.split()) for text, _, _ in hits)
-        print("  " + " ".join(f"{b * 1000:7.3f} ms" for b in best) + f"  {len(hits):3d} hits {words:6d} words  {q}")
+        times = " ".join(f"{b * 1000:7.3f} ms" for b in best)
+        print(f"  {times}  {len(hits):3d} hits {words:6d} words  {q}")
     for (name, _make, _terms_of), total in zip(makers, totals, strict=True):
         print(f"  {total * 1000 / len(pages):7.3f} ms mean per page {name}")
     if args.baseline:

@@ -251,7 +251,8 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
          prefixes: Collection[str] = (), stems: Collection[str] = ()) -> Scan | None:
     """The matches of a query in ``text`` (``snippets.matched_positions``' answer), or None where the
     stored lemmas are not one per token."""
-    lemma_set, form_set, prefix_set, stem_set = frozenset(lemmas), frozenset(forms), frozenset(prefixes), frozenset(stems)
+    lemma_set, form_set, stem_set = frozenset(lemmas), frozenset(forms), frozenset(stems)
+    prefix_set = frozenset(prefixes)
     chunks = text.split()
     found = Scan(chunks, _offsets(text, chunks))
     with _lock:
@@ -266,7 +267,9 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
             marks = list(map(matched.__contains__, chunks))
     shift = 0
     for k in compress(count(), shapes):  # the few chunks that are not one token
-        extra = len(shapes[k].tokens) - 1  # type: ignore[union-attr]
+        shape = shapes[k]
+        assert isinstance(shape, _Multi)
+        extra = len(shape.tokens) - 1
         found.multi.append(k)
         found.multi_first.append(k + shift)
         found.multi_count.append(extra + 1)

@@ -193,11 +193,13 @@ def test_long_text_read_up_to_max_scan_chars() -> None:
 
 def test_lemmas_not_one_per_token_fall_back_to_the_whole_text() -> None:
     text = "Obec získala dotace, dotací bylo málo."  # 6 tokens
-    for lemma_field, fast in (("", False), ("obec ziskat", False), ("obec ziskat dotace dotace byt maly navic", True)):
-        assert (scan(text, lemma_field, {"dotace"}, {"dotace"}) is not None) is fast  # (lemmas past the tokens: unread)
+    cases = (("", False), ("obec ziskat", False), ("obec ziskat dotace dotace byt maly navic", True))
+    for lemma_field, fast in cases:  # (lemmas past the tokens are not read)
+        assert (scan(text, lemma_field, {"dotace"}, {"dotace"}) is not None) is fast
         assert make_snippet(text, lemma_field, {"dotace"}, {"dotace"}) == _reference_snippet(
             text, lemma_field, {"dotace"}, {"dotace"})
-        assert highlight_all(text, lemma_field, {"dotace"}) == _reference_highlight(text, lemma_field, {"dotace"})
+        expected = _reference_highlight(text, lemma_field, {"dotace"})
+        assert highlight_all(text, lemma_field, {"dotace"}) == expected
     assert make_snippet("", "", {"x"}) == _reference_snippet("", "", {"x"}) == ""
 
 
@@ -217,7 +219,8 @@ def test_small_caches_give_the_same_snippets(monkeypatch: pytest.MonkeyPatch) ->
     assert len(snippet_scan._prefix_tests) <= 1
 
 
-def test_real_index_snippets_equal_the_earlier_ones(corpus_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_real_index_snippets_equal_the_earlier_ones(corpus_data_dir: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Every hit of a set of queries on the sample corpus: the snippet shown is the earlier one (the
     arguments of each snippet made are recorded on the way)."""
     made: list[tuple[tuple[Any, ...], str]] = []
