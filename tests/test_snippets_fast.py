@@ -246,7 +246,8 @@ def test_passages_with_and_without_characters_to_escape() -> None:
     escaped piece by piece: the same HTML as before either way."""
     cases = (('Obec\x00 <b>dotace</b> & "dotace" \x01 obce.',
               "&lt;b&gt;<mark>dotace</mark>&lt;/b&gt; &amp; &quot;<mark>dotace</mark>&quot;"),
-             ("Obec\x00 dotace\x01 dotace obce.", "Obec\x00 <mark>dotace</mark>\x01 <mark>dotace</mark> obce."))
+             ("Obec\x00 dotace\x01 dotace obce.",
+              "Obec\x00 <mark>dotace</mark>\x01 <mark>dotace</mark> obce."))
     for text, expected in cases:
         lemma_field = " ".join(fold(t) for _, _, t in tokenize(text))
         html = make_snippet(text, lemma_field, {"dotace"})
