@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -253,3 +255,29 @@ def test_passages_with_and_without_characters_to_escape() -> None:
         html = make_snippet(text, lemma_field, {"dotace"})
         assert html == _reference_snippet(text, lemma_field, {"dotace"})
         assert expected in html
+
+
+def test_threads_share_the_chunk_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searches in threads make snippets at once while the (small) caches fill and are dropped: each
+    snippet is still the earlier one."""
+    monkeypatch.setattr(snippet_scan, "CHUNK_CACHE", 50)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads taking turns as often as they can
+    cases = []
+    for seed in range(40):
+        rng = random.Random(1000 + seed)
+        text = _text(rng, 150)
+        cases.append((text, _lemma_field(rng, text), *_query(rng)))
+    expected = [_reference_snippet(*case) for case in cases]
+
+    def run(offset: int) -> list[bool]:
+        order = cases[offset:] + cases[:offset]
+        wanted = expected[offset:] + expected[:offset]
+        return [make_snippet(*case) == html for case, html in zip(order, wanted, strict=True) for _ in range(3)]
+
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(run, range(0, 40, 10)))
+    finally:
+        sys.setswitchinterval(switch)
+    assert all(all(r) for r in results)
