@@ -284,15 +284,18 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
         hits = list(compress(count(), map(by_lemma.__getitem__, lem)))
     else:
         hits = list(compress(count(), map(lemma_set.__contains__, lem)))
-    starts = tuple(sorted(prefix_set))
-    for k in compress(count(), marks):  # the chunks with a token that matches by its text
-        first = found.first_token(k)
-        shape = shapes[k]
-        if isinstance(shape, _Multi):
-            hits.extend([first + j for j, (_, _, tok) in enumerate(shape.tokens)
-                         if _token_matches(tok, lemma_set, form_set, starts, stem_set)])
-        else:
-            hits.append(first)
+    if not found.multi:  # every chunk one token: chunk k is token k
+        hits.extend(compress(count(), marks))
+    else:
+        starts = tuple(sorted(prefix_set))
+        for k in compress(count(), marks):  # the chunks with a token that matches by its text
+            first = found.first_token(k)
+            shape = shapes[k]
+            if isinstance(shape, _Multi):
+                hits.extend([first + j for j, (_, _, tok) in enumerate(shape.tokens)
+                             if _token_matches(tok, lemma_set, form_set, starts, stem_set)])
+            else:
+                hits.append(first)
     found.hits = sorted(set(hits))
     found.keys = [lem[h] for h in found.hits]
     return found
