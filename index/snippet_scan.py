@@ -9,8 +9,9 @@ few lookups per query, not a test per chunk), and a page is ``str.split`` plus C
 chunks and its stored lemmas. Character offsets are only worked out for the few tokens a snippet shows,
 from the lengths of the chunks.
 
-``scan`` answers None where this does not apply (the stored lemmas not one per token): the caller
-then tokenises the whole text as before (``snippets.matched_positions``).
+``scan`` answers None where this does not apply (the stored lemmas not one per token, a text of more
+chunks than the caches keep): the caller then tokenises the whole text as before
+(``snippets.matched_positions``).
 """
 
 from __future__ import annotations
@@ -250,10 +251,12 @@ class Scan:
 def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection[str],
          prefixes: Collection[str] = (), stems: Collection[str] = ()) -> Scan | None:
     """The matches of a query in ``text`` (``snippets.matched_positions``' answer), or None where the
-    stored lemmas are not one per token."""
+    stored lemmas are not one per token or the text has more chunks than the caches keep."""
     lemma_set, form_set, stem_set = frozenset(lemmas), frozenset(forms), frozenset(stems)
     prefix_set = frozenset(prefixes)
     chunks = text.split()
+    if len(chunks) > CHUNK_CACHE:  # (a record far longer than a unit: the caches stay bounded)
+        return None
     found = Scan(chunks, _offsets(text, chunks))
     with _lock:
         if len(_SHAPES) >= CHUNK_CACHE:

@@ -208,7 +208,7 @@ def test_lemmas_not_one_per_token_fall_back_to_the_whole_text() -> None:
 def test_small_caches_give_the_same_snippets(monkeypatch: pytest.MonkeyPatch) -> None:
     """The chunk indexes and the prefix queries' answers are bounded: dropped when full (before a page,
     never during one), the snippets do not change."""
-    monkeypatch.setattr(snippet_scan, "CHUNK_CACHE", 5)
+    monkeypatch.setattr(snippet_scan, "CHUNK_CACHE", 300)  # (a text: ~100 chunks)
     monkeypatch.setattr(snippet_scan, "PREFIX_CACHE", 1)
     rng = random.Random(11)
     for _ in range(20):
@@ -217,8 +217,13 @@ def test_small_caches_give_the_same_snippets(monkeypatch: pytest.MonkeyPatch) ->
         query = _query(rng)
         assert make_snippet(text, lemma_field, *query) == _reference_snippet(text, lemma_field, *query)
         assert highlight_all(text, lemma_field, *query) == _reference_highlight(text, lemma_field, *query)
-        assert len(snippet_scan._SHAPES) <= len(set(text.split())) + 5
+        assert scan(text, lemma_field, *query) is not None
+        assert len(snippet_scan._SHAPES) <= len(set(text.split())) + 300
     assert len(snippet_scan._prefix_tests) <= 1
+    text = " ".join(["obec dotace město"] * 101)  # more chunks than the caches keep: the whole-text path
+    lemma_field = " ".join(fold(t) for _, _, t in tokenize(text))
+    assert scan(text, lemma_field, {"dotace"}, ()) is None
+    assert make_snippet(text, lemma_field, {"dotace"}) == _reference_snippet(text, lemma_field, {"dotace"})
 
 
 def test_real_index_snippets_equal_the_earlier_ones(corpus_data_dir: Path,
@@ -260,7 +265,7 @@ def test_passages_with_and_without_characters_to_escape() -> None:
 def test_threads_share_the_chunk_caches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Searches in threads make snippets at once while the (small) caches fill and are dropped: each
     snippet is still the earlier one."""
-    monkeypatch.setattr(snippet_scan, "CHUNK_CACHE", 50)
+    monkeypatch.setattr(snippet_scan, "CHUNK_CACHE", 400)  # (a text: ~150 chunks)
     switch = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # threads taking turns as often as they can
     cases = []
@@ -269,6 +274,7 @@ def test_threads_share_the_chunk_caches(monkeypatch: pytest.MonkeyPatch) -> None
         text = _text(rng, 150)
         cases.append((text, _lemma_field(rng, text), *_query(rng)))
     expected = [_reference_snippet(*case) for case in cases]
+    assert all(scan(*case) is not None for case in cases)
 
     def run(offset: int) -> list[bool]:
         order = cases[offset:] + cases[:offset]
