@@ -55,10 +55,9 @@ class _Shapes(dict[str, "int | _Multi"]):
 
     def __missing__(self, chunk: str) -> int | _Multi:
         global _version
-        if chunk.isalnum():
-            tokens: tuple[Span, ...] = ((0, len(chunk), chunk),)
-        else:
-            tokens = _TOKENS[chunk] = tuple(tokenize(chunk))
+        tokens = _chunk_tokens(chunk)
+        if len(tokens) != 1 or tokens[0][2] is not chunk:
+            _TOKENS[chunk] = tokens
         for _, _, tok in tokens:
             key = _normalized(tok)
             _BY_FORM[key] = (*_BY_FORM.get(key, ()), chunk)
@@ -81,12 +80,26 @@ _version = 0  # chunks indexed so far: a query's matches are kept until it chang
 _matching: list[tuple[tuple[frozenset[str], ...], int, frozenset[str]]] = []  # the last query's
 
 
+_EDGE = ".,;:!?()[]{}<>\"'„“”‚‘’«»…–—-*"  # punctuation that a word next to it leaves out of its token
+
+
+def _chunk_tokens(chunk: str) -> tuple[Span, ...]:
+    """The tokens of a chunk (offsets within it): a word, a word in punctuation (``obcí,`` ``(viz``: only
+    the word branch can match, as the chunk has no ``@``, ``/``, ``www.`` or inner punctuation), else
+    the tokenizer's."""
+    if chunk.isalnum():
+        return ((0, len(chunk), chunk),)
+    core = chunk.strip(_EDGE)
+    if core.isalnum() and "www." not in chunk:  # ("www.“…" is a URL)
+        at = len(chunk) - len(chunk.lstrip(_EDGE))
+        return ((at, at + len(core), core),)
+    return tuple(tokenize(chunk))
+
+
 def _tokens_of(chunk: str) -> tuple[Span, ...]:
-    """The tokens of a chunk (offsets within it)."""
+    """The tokens of a chunk, from the cache where it is kept."""
     found = _TOKENS.get(chunk)
-    if found is None:  # one word, or dropped from the cache since
-        found = ((0, len(chunk), chunk),) if chunk.isalnum() else tuple(tokenize(chunk))
-    return found
+    return _chunk_tokens(chunk) if found is None else found  # (a word, or dropped from the cache since)
 
 
 def _token_matches(tok: str, lemmas: frozenset[str], forms: frozenset[str], prefixes: tuple[str, ...],

@@ -17,7 +17,7 @@ import pytest
 
 from scsearch.index import ranking, snippet_scan
 from scsearch.index.search import Searcher
-from scsearch.index.snippet_scan import scan
+from scsearch.index.snippet_scan import _EDGE, scan
 from scsearch.index.snippets import (
     MAX_CHARS,
     MAX_SCAN_CHARS,
@@ -287,3 +287,13 @@ def test_threads_share_the_chunk_caches(monkeypatch: pytest.MonkeyPatch) -> None
     finally:
         sys.setswitchinterval(switch)
     assert all(all(r) for r in results)
+
+
+def test_chunk_shortcuts_give_the_tokenizer_s_tokens() -> None:
+    """A word in punctuation is cut without the tokenizer: the same tokens as it gives, on chunks made of
+    words, punctuation, digits and the characters that start URLs, e-mails and identifiers."""
+    rng = random.Random(3)
+    parts = ("obec", "Dotací", "7", "ß", "e\u0301", "www", "http", "https", ":", "//", "/", "@", "_", "x", *_EDGE)
+    for _ in range(20_000):
+        chunk = "".join(rng.choice(parts) for _ in range(rng.randrange(1, 6)))
+        assert snippet_scan._chunk_tokens(chunk) == tuple(tokenize(chunk)), chunk
