@@ -7,6 +7,7 @@ HTML: everything escaped, matches wrapped in ``<mark>``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from functools import lru_cache
 from html import escape
@@ -20,6 +21,7 @@ MAX_CHARS = 420
 _folded = lru_cache(maxsize=65_536)(fold)  # words repeat across hits: each distinct one is folded once
 _normalized = lru_cache(maxsize=65_536)(normalize_token)
 _stem = lru_cache(maxsize=65_536)(stem)
+_ESCAPED = re.compile("[&<>\"']")  # what ``html.escape`` replaces
 MAX_SCAN_CHARS = 60_000  # text read per hit for its snippet (a unit is ~3,000 words at most)
 
 
@@ -153,11 +155,11 @@ def make_snippet(
 
 
 def _marked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
-    """``text[start:end]`` escaped, the spans in ``<mark>``: a passage with nothing to escape (escaping
-    only lengthens) is cut as it is, else each piece is escaped."""
+    """``text[start:end]`` escaped, the spans in ``<mark>``: a passage with nothing to escape is cut as
+    it is, else each piece is escaped."""
     out: list[str] = []
     pos = start
-    plain = len(escape(text[start:end])) == end - start
+    plain = _ESCAPED.search(text, start, end) is None
     for s, e in spans:
         out += (text[pos:s], "<mark>", text[s:e], "</mark>") if plain else (
             escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>")
