@@ -246,18 +246,18 @@ class Scan:
 
     def spans_between(self, start: int, end: int, near: int) -> list[tuple[int, int]]:
         """The spans of the hits that lie within ``text[start:end]`` (a run of the sorted hits); ``near``:
-        a token index close to ``start``."""
+        a token that starts at or after ``start``, close to it."""
         hits = self.hits
         lo = bisect_left(hits, near)
         while lo > 0 and self.span(hits[lo - 1])[0] >= start:
             lo -= 1
         out = []
+        span = self.span
         for h in hits[lo:]:
-            s, e = self.span(h)
+            s, e = span(h)
             if e > end:
                 break
-            if s >= start:
-                out.append((s, e))
+            out.append((s, e))  # (from ``near`` on, every hit starts at or after ``start``)
         return out
 
 
