@@ -313,7 +313,7 @@ def scan(text: str, lemma_field: str, lemmas: Collection[str], forms: Collection
             else:
                 hits.append(first)
     found.hits = sorted(set(hits))
-    found.keys = [lem[h] for h in found.hits]
+    found.keys = list(map(lem.__getitem__, found.hits))
     return found
 
 
