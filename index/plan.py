@@ -6,6 +6,7 @@ computed once) that ranking, snippets and the document page read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from scsearch.index import qtree as Q
 from scsearch.index.coordination import Concept
@@ -54,19 +55,19 @@ class QueryPlan:
     concepts: tuple[Concept, ...] = ()  # what the coordination ranking counts (index/coordination.py)
     expansions: tuple[tuple[str, tuple[Expansion, ...]], ...] = ()  # word -> its related words, for the UI
 
-    @property
+    @cached_property  # asked for each hit shown
     def lemmas(self) -> frozenset[str]:
         return frozenset(lem for w in self.words if w.mode in (WORD, ENTITY) for lem in w.lemmas)
 
-    @property
+    @cached_property  # asked for each hit shown
     def forms(self) -> frozenset[str]:
         return frozenset(w.form for w in self.words if w.mode in (WORD, EXACT))
 
-    @property
+    @cached_property  # asked for each hit shown
     def prefixes(self) -> frozenset[str]:
         return frozenset(fold(w.surface.rstrip("*")) for w in self.words if w.mode == PREFIX)
 
-    @property
+    @cached_property  # asked for each hit shown
     def stems(self) -> frozenset[str]:
         return frozenset(w.stem for w in self.words if w.mode == WORD and len(w.stem) >= 4)
 

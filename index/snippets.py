@@ -12,6 +12,7 @@ from collections.abc import Collection
 from functools import lru_cache
 from html import escape
 
+from scsearch.index.snippet_scan import Scan, scan
 from scsearch.language.stemmer import stem
 from scsearch.language.tokenize import fold, normalize_token, tokenize
 
@@ -20,6 +21,7 @@ MAX_CHARS = 420
 _folded = lru_cache(maxsize=65_536)(fold)  # words repeat across hits: each distinct one is folded once
 _normalized = lru_cache(maxsize=65_536)(normalize_token)
 _stem = lru_cache(maxsize=65_536)(stem)
+_ESCAPED = re.compile("[&<>\"']")  # what ``html.escape`` replaces
 MAX_SCAN_CHARS = 60_000  # text read per hit for its snippet (a unit is ~3,000 words at most)
 
 
@@ -58,6 +60,29 @@ def matched_positions(
     return toks, hits
 
 
+def find_matches(
+    text: str,
+    lemma_field: str,
+    lemmas: Collection[str],
+    forms: Collection[str],
+    prefixes: Collection[str] = (),
+    stems: Collection[str] = (),
+    max_scan: int | None = None,
+) -> Scan:
+    """``matched_positions``' answer as a ``Scan``: by chunks (``snippet_scan``) where the stored lemmas
+    are one per token, else from the whole text tokenised (each token its own chunk)."""
+    if max_scan is not None and len(text) > max_scan:
+        cut = text.rfind(" ", 0, max_scan)
+        text = text[: cut if cut > 0 else max_scan]
+    fast = scan(text, lemma_field, lemmas, forms, prefixes, stems)
+    if fast is not None:
+        return fast
+    toks, hits = matched_positions(text, lemma_field, lemmas, forms, prefixes, stems)
+    lem = lemma_field.split(" ", len(toks))[: len(toks)] if lemma_field else []
+    keys = [lem[h] for h in hits] if len(lem) == len(toks) else [fold(toks[h][2]) for h in hits]
+    return Scan.of_tokens(toks, hits, keys)
+
+
 def best_window(hits: list[int], keys: list[str], width: int = WINDOW_TOKENS) -> int:
     """The first token of the window of ``width`` tokens with the most distinct matched words, then
     the most matches, then the earliest: two pointers over the sorted hits, linear in their number.
@@ -65,20 +90,29 @@ def best_window(hits: list[int], keys: list[str], width: int = WINDOW_TOKENS) ->
     >>> best_window([0, 5, 100, 101, 102], ["a", "a", "a", "b", "c"])
     100
     """
-    best = (0, 0, 0)  # (distinct, count, -start)
+    if not hits or hits[-1] - hits[0] < width:  # one window holds them all: the earliest such is the best
+        return hits[0] if hits else 0
+    n = len(hits)
+    best_distinct = best_count = best_start = 0
     counts: dict[str, int] = {}
     end = 0
     for i, start in enumerate(hits):
-        while end < len(hits) and hits[end] - start < width:
-            counts[keys[end]] = counts.get(keys[end], 0) + 1
+        limit = start + width
+        while end < n and hits[end] < limit:
+            key = keys[end]
+            counts[key] = counts.get(key, 0) + 1
             end += 1
-        cand = (len(counts), end - i, -start)
-        if cand > best:
-            best = cand
-        counts[keys[i]] -= 1
-        if not counts[keys[i]]:
-            del counts[keys[i]]
-    return -best[2] if best[0] else (hits[0] if hits else 0)
+        distinct = len(counts)
+        # a later start never wins a tie (the hits ascend): only more words, or as many and more matches
+        if distinct > best_distinct or (distinct == best_distinct and end - i > best_count):
+            best_distinct, best_count, best_start = distinct, end - i, start
+        key = keys[i]
+        left = counts[key] - 1
+        if left:
+            counts[key] = left
+        else:
+            del counts[key]
+    return best_start
 
 
 def make_snippet(
@@ -91,25 +125,16 @@ def make_snippet(
     max_chars: int = MAX_CHARS,
 ) -> str:
     """The best passage of ``text`` as HTML; only the first ``MAX_SCAN_CHARS`` characters are read."""
-    toks, hits = matched_positions(text, lemma_field, lemmas, forms, prefixes, stems, max_scan=MAX_SCAN_CHARS)
-    if not toks:
+    found = find_matches(text, lemma_field, lemmas, forms, prefixes, stems, max_scan=MAX_SCAN_CHARS)
+    if not found.n:
         return escape(text[:max_chars])
-    if hits:
-        lem = lemma_field.split(" ", len(toks))[: len(toks)] if lemma_field else []
-        if len(lem) == len(toks):
-            keys = [lem[h] for h in hits]
-        else:
-            keys = [fold(toks[h][2]) for h in hits]
-        first = max(0, best_window(hits, keys) - 8)
-    else:
-        first = 0
-    start_char = toks[first][0]
-    # begin at a sentence start when one is near
-    back = text.rfind(". ", max(0, start_char - 120), start_char)
-    if back != -1 and first > 0:
-        start_char = back + 2
-    elif first == 0:
-        start_char = 0
+    first = max(0, best_window(found.hits, found.keys) - 8) if found.hits else 0
+    start_char = 0
+    if first > 0:  # begin at a sentence start when one is near
+        start_char = found.span(first)[0]
+        back = text.rfind(". ", max(0, start_char - 120), start_char)
+        if back != -1:
+            start_char = back + 2
     end_char = min(len(text), start_char + max_chars)
     # end at a sentence end when one is near the limit
     dot = text.rfind(". ", start_char + max_chars // 2, end_char)
@@ -119,21 +144,28 @@ def make_snippet(
         space = text.rfind(" ", start_char, end_char)
         if end_char < len(text) and space > start_char:
             end_char = space
-    hit_spans = [(toks[h][0], toks[h][1]) for h in hits if toks[h][0] >= start_char and toks[h][1] <= end_char]
-    out: list[str] = []
-    pos = start_char
-    for s, e in hit_spans:
-        out.append(escape(text[pos:s]))
-        out.append("<mark>" + escape(text[s:e]) + "</mark>")
-        pos = e
-    out.append(escape(text[pos:end_char]))
-    html = "".join(out)
-    html = re.sub(r"\s+", " ", html).strip()
+    html = _marked(text, start_char, end_char, found.spans_between(start_char, end_char, first))
+    # whitespace runs as one space, none at the ends (the only printable whitespace is the space)
+    html = html.strip(" ") if html.isprintable() and "  " not in html else " ".join(html.split())
     if start_char > 0:
         html = "… " + html
     if end_char < len(text):
         html += " …"
     return html
+
+
+def _marked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` escaped, the spans in ``<mark>``: a passage with nothing to escape is cut as
+    it is, else each piece is escaped."""
+    out: list[str] = []
+    pos = start
+    plain = _ESCAPED.search(text, start, end) is None
+    for s, e in spans:
+        out += (text[pos:s], "<mark>", text[s:e], "</mark>") if plain else (
+            escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>")
+        pos = e
+    out.append(text[pos:end] if plain else escape(text[pos:end]))
+    return "".join(out)
 
 
 def highlight_all(
@@ -145,13 +177,13 @@ def highlight_all(
     stems: Collection[str] = (),
 ) -> tuple[str, int]:
     """The whole text escaped, every match marked with an anchor id ``hit-N``."""
-    toks, hits = matched_positions(text, lemma_field, lemmas, forms, prefixes, stems)
+    found = find_matches(text, lemma_field, lemmas, forms, prefixes, stems)
     out: list[str] = []
     pos = 0
-    for n, h in enumerate(hits):
-        s, e, _ = toks[h]
+    for n, h in enumerate(found.hits):
+        s, e = found.span(h)
         out.append(escape(text[pos:s]))
         out.append(f'<mark id="hit-{n + 1}">' + escape(text[s:e]) + "</mark>")
         pos = e
     out.append(escape(text[pos:]))
-    return "".join(out), len(hits)
+    return "".join(out), len(found.hits)
