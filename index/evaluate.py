@@ -341,16 +341,8 @@ class Scorer:
         mask = np.zeros(self._n, dtype=bool)
         shared = [[w for w, c in zip(slot_ids, is_common.tolist(), strict=True) if c]
                   for slot_ids, is_common in zip(ids, common, strict=True)]
-        if all(shared):  # the phrase made of common words: pair i of the chain at position p + i
-            reach = table.occurrences(shared[0], shared[1])
-            for i in range(1, len(slots) - 1):
-                if not reach.size:
-                    break
-                nxt = table.occurrences(shared[i], shared[i + 1])
-                target = reach + i
-                where = np.minimum(np.searchsorted(nxt, target), max(0, nxt.size - 1))
-                reach = reach[nxt[where] == target] if nxt.size else reach[:0]
-            mask[reach >> 32] = True
+        if all(shared):  # the phrase made of common words
+            mask[table.chain(shared) >> 32] = True
         rare = np.zeros(self._n, dtype=bool)  # the records of the phrase's rare words (few each)
         for slot_terms, is_common in zip(terms, common, strict=True):
             for bt, c in zip(slot_terms, is_common.tolist(), strict=True):

@@ -66,6 +66,20 @@ class FieldPairs:
         return np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *parts]))
 
 
+    def chain(self, slots: Sequence[Sequence[int]]) -> np.ndarray:
+        """Ascending ``record << 32 | position`` where a word of slots[0] is followed by one of slots[1], then
+        one of slots[2] … (every word common; two slots or more): the occurrences of the pair of slots i, i + 1
+        joined at position p + i."""
+        reach = self.occurrences(slots[0], slots[1])
+        for i in range(1, len(slots) - 1):
+            nxt = self.occurrences(slots[i], slots[i + 1])
+            if not reach.size or not nxt.size:
+                return reach[:0]
+            target = reach + i
+            reach = reach[nxt[np.minimum(np.searchsorted(nxt, target), nxt.size - 1)] == target]
+        return reach
+
+
 @dataclass(frozen=True)
 class PhrasePairs:
     """The pairs of every field that has them (``FIELDS``)."""

@@ -14,7 +14,7 @@ import pytest
 from scsearch.index import store
 from scsearch.index.arrays import array_dir
 from scsearch.index.generation import Generation
-from scsearch.index.pairs import BUNDLE, build_pairs, field_pairs, load_pairs, query_ids
+from scsearch.index.pairs import BUNDLE, FieldPairs, build_pairs, field_pairs, load_pairs, query_ids
 from scsearch.index.search import Searcher
 from scsearch.index.tokens import build_streams
 from scsearch.index.types import SearchRequest
@@ -33,6 +33,16 @@ def test_pairs_list_every_occurrence_of_neighbouring_common_words_on_live_record
     # (2, 2) spans records 0 and 1 and (3, 1) records 1 and 2: never paired; (2, 9): 9 is rare
     assert listed == {(1, 2): [(0, 0), (0, 3), (3, 1)], (2, 3): [(0, 1), (1, 0)], (3, 1): [(0, 2), (3, 0)]}
     assert field_pairs(stream, offsets, alive, common_above=100)[1].size == 0  # no common word, no pairs
+    table = FieldPairs(words, keys, key_offsets, at)
+
+    def chain(*slots: list[int]) -> list[tuple[int, int]]:
+        return [(int(x >> 32), int(x & 0xFFFFFFFF)) for x in table.chain(list(slots))]
+
+    assert chain([1], [2], [3]) == [(0, 0)]
+    assert chain([3], [1], [2]) == [(0, 2), (3, 0)]
+    assert chain([2], [3], [1], [2]) == [(0, 1)]
+    assert chain([1, 3], [2, 1]) == [(0, 0), (0, 2), (0, 3), (3, 0), (3, 1)]  # alternatives merged in order
+    assert chain([2], [2]) == [] and chain([1], [2], [2]) == []
 
 
 @pytest.fixture(scope="module")
