@@ -25,6 +25,14 @@ _ESCAPED = re.compile("[&<>\"']")  # what ``html.escape`` replaces
 MAX_SCAN_CHARS = 60_000  # text read per hit for its snippet (a unit is ~3,000 words at most)
 
 
+def _head(text: str, max_scan: int | None) -> str:
+    """The first ``max_scan`` characters of ``text`` cut at a space (all of it: None, or a shorter text)."""
+    if max_scan is None or len(text) <= max_scan:
+        return text
+    cut = text.rfind(" ", 0, max_scan)
+    return text[: cut if cut > 0 else max_scan]
+
+
 def matched_positions(
     text: str,
     lemma_field: str,
@@ -36,9 +44,7 @@ def matched_positions(
 ) -> tuple[list[tuple[int, int, str]], list[int]]:
     """Tokens of ``text`` (of its first ``max_scan`` characters, cut at a space, when given) and the
     indexes of those that match the query: one pass, each token checked at most once."""
-    if max_scan is not None and len(text) > max_scan:
-        cut = text.rfind(" ", 0, max_scan)
-        text = text[: cut if cut > 0 else max_scan]
+    text = _head(text, max_scan)
     toks = tokenize(text)
     lem = lemma_field.split(" ", len(toks))[: len(toks)] if lemma_field else []
     if len(lem) != len(toks):  # should not happen; fall back to surface matching
@@ -71,9 +77,7 @@ def find_matches(
 ) -> Scan:
     """``matched_positions``' answer as a ``Scan``: by chunks (``snippet_scan``) where the stored lemmas
     are one per token, else from the whole text tokenised (each token its own chunk)."""
-    if max_scan is not None and len(text) > max_scan:
-        cut = text.rfind(" ", 0, max_scan)
-        text = text[: cut if cut > 0 else max_scan]
+    text = _head(text, max_scan)
     fast = scan(text, lemma_field, lemmas, forms, prefixes, stems)
     if fast is not None:
         return fast
