@@ -200,15 +200,22 @@ class _Pages:
 def _median_positive(scores: np.ndarray) -> float:
     """The median of a concept's scores on the pages that hold it, over the whole index (filters and
     the other words of the query do not move it); 1.0 when no page holds it."""
-    positive = scores[scores > 0].astype(np.float64)
-    m = positive.size
+    above = scores > 0
+    m = int(np.count_nonzero(above))
     if not m:
         return 1.0
-    mid = m // 2  # np.median's value, without its import of numpy.ma (~20 ms a CLI search)
+    # np.median's value of the positive scores, without its import of numpy.ma (~20 ms a CLI search). Where
+    # most pages hold the concept, it is found among all the scores (the zeros sort below the positives: the
+    # middle positive is at rank size - m + m // 2), sparing the copy of the positives through a random mask
+    # (~5x the selection); where few do, among the positives (a selection over mostly equal zeros is slow)
+    if 2 * m > scores.size:
+        values, mid = scores, scores.size - m + m // 2
+    else:
+        values, mid = scores[above], m // 2
     if m % 2:
-        return float(np.partition(positive, mid)[mid])
-    part = np.partition(positive, [mid - 1, mid])
-    return float((part[mid - 1] + part[mid]) / 2)
+        return float(np.partition(values, mid)[mid])
+    part = np.partition(values, [mid - 1, mid])
+    return float((np.float64(part[mid - 1]) + np.float64(part[mid])) / 2)
 
 
 def _lift(scores: np.ndarray, top: np.ndarray, below: np.ndarray) -> np.ndarray:

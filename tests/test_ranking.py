@@ -167,7 +167,9 @@ def test_median_of_a_concepts_scores_is_numpys_median() -> None:
     from scsearch.index.coordination import _median_positive
 
     rng = np.random.default_rng(3)
-    for n in (0, 1, 2, 3, 10, 11, 1000, 1001):
-        scores = rng.random(n).astype(np.float32) * (rng.random(n) > 0.3)
-        positive = scores[scores > 0].astype(np.float64)
-        assert _median_positive(scores) == (float(np.median(positive)) if positive.size else 1.0)
+    for n in (0, 1, 2, 3, 10, 11, 1000, 1001, 100_000):
+        for share in (0.0, 0.3, 0.9, 1.0):  # most pages hold the concept, or few, or none
+            scores = rng.random(n).astype(np.float32) * (rng.random(n) >= share)
+            scores[: n // 7] = 0.0  # runs of pages without the concept, as a concept's scores have
+            positive = scores[scores > 0].astype(np.float64)
+            assert _median_positive(scores) == (float(np.median(positive)) if positive.size else 1.0), (n, share)
