@@ -13,7 +13,7 @@ import numpy as np
 from scsearch.index.arrays import array_dir, load_existing, load_or_build, npy_data_offset, pread_slices
 from scsearch.index.evaluate import Postings, Scorer
 
-FIELDS = (("lemma", 1), ("form", 4), ("stem", 4), ("head", 8))  # field, share: number // share of its terms
+FIELDS = (("lemma", 1), ("form", 2), ("stem", 2), ("head", 8))  # field, share: number // share of its terms
 PREFIX = "hot-"
 HOT_TERMS = 2000  # lemmas a server pre-reads (and ``prepare_generation`` writes) per generation
 
