@@ -19,7 +19,6 @@ from scsearch.index.stored import StoredRecord
 from scsearch.index.types import SearchRequest
 
 FACETS = ("ministry", "doc_type", "year", "meeting")
-_SET_SEP = "\x1f"  # joins a record's ministries into the name of its set (never in a ministry's name)
 MAX_CACHED_FILTERS = 256
 
 
@@ -55,7 +54,7 @@ def build_columns(gen: Path | None, reader: Any) -> Columns:
     (``reader``: the engine's ``index.readers.IndexReader``)."""
     n = reader.n
     bundle = load_or_build(gen, "columns", n, lambda: _read_columns(reader, n))
-    if "ministry_set" not in bundle:  # written before the sets were: computed from the rows (milliseconds)
+    if "ministry_set" not in bundle:  # written before the sets were (milliseconds)
         bundle = dict(bundle, **_ministry_sets(bundle["ministry"]))
     return Columns(
         n=n, alive=bundle["alive"], decision=bundle["decision"], date=bundle["date"],
@@ -114,15 +113,10 @@ def _read_columns(reader: Any, n: int) -> dict[str, Any]:
     year, year_names = _codes(years)
     meeting, meeting_names = _codes(meetings)
     doc_id, doc_id_names = _codes(docs)
-    ministry_set, set_names = _codes([_SET_SEP.join(ms) for ms in mins])
-    ministry_sets = np.zeros((len(set_names), len(ministry_names)), dtype=np.int64)
-    for i, name in enumerate(set_names):
-        for m in name.split(_SET_SEP) if name else ():
-            ministry_sets[i, col[m]] = 1
     return {"alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
             "year": year, "year_names": year_names, "meeting": meeting, "meeting_names": meeting_names,
             "doc_id": doc_id, "doc_id_names": doc_id_names, "ministry": ministry, "ministry_names": ministry_names,
-            "ministry_set": ministry_set, "ministry_sets": ministry_sets, "deadline": deadline}
+            **_ministry_sets(ministry), "deadline": deadline}
 
 
 def _filter_key(req: SearchRequest, pq: ParsedQuery, skip: str = "") -> tuple[Any, ...]:
@@ -147,7 +141,11 @@ def _filter_key(req: SearchRequest, pq: ParsedQuery, skip: str = "") -> tuple[An
 def filter_mask(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], req: SearchRequest, pq: ParsedQuery,
                 skip: str = "") -> np.ndarray:
     """Records passing the filters (all of them but ``skip``, for that facet's counts); cached."""
-    key = _filter_key(req, pq, skip)
+    return _mask(cols, cache, _filter_key(req, pq, skip))
+
+
+def _mask(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], key: tuple[Any, ...]) -> np.ndarray:
+    """The records passing the filters of ``key`` (``_filter_key``), cached under it."""
     lo, hi, want_decisions, dl_lo, dl_hi = key[4:]
     cached = cache.get(key)
     if cached is not None:
@@ -186,9 +184,8 @@ class _Selected:
     """The matched records a filter combination allows (``sel``), their numbers (asked for when counted one
     by one) and, when they are most of the allowed records, the numbers of the allowed ones not matched."""
 
-    def __init__(self, allowed: np.ndarray, sel: np.ndarray) -> None:
-        self.allowed = allowed  # (kept: the id of the filter mask identifies it during the count)
-        self.sel = sel
+    def __init__(self, allowed: np.ndarray, matched: np.ndarray) -> None:
+        self.sel = sel = matched & allowed
         self.rest = np.flatnonzero(allowed & ~sel) if 2 * np.count_nonzero(sel) > np.count_nonzero(allowed) else None
         self._records: np.ndarray | None = None
 
@@ -206,20 +203,20 @@ def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matche
     every allowed record (kept per filter combination, from the first such search) less those of the few
     allowed records not matched."""
     out: dict[str, dict[str, int]] = {}
-    selected: dict[int, _Selected] = {}  # per distinct filter mask
+    selected: dict[tuple[Any, ...], _Selected] = {}  # per distinct filter combination (the same for most facets)
     for name, column, names in (
         ("ministry", cols.ministry_set, cols.ministry_names),
         ("doc_type", cols.doc_type, cols.doc_type_names),
         ("year", cols.year, cols.year_names),
         ("meeting", cols.meeting, cols.meeting_names),
     ):
-        allowed = filter_mask(cols, cache, req, pq, skip=name)  # the same cached array when no filter differs
-        if id(allowed) not in selected:
-            selected[id(allowed)] = _Selected(allowed, matched & allowed)
-        entry = selected[id(allowed)]
+        key = _filter_key(req, pq, skip=name)
+        if key not in selected:
+            selected[key] = _Selected(_mask(cols, cache, key), matched)
+        entry = selected[key]
         rest = entry.rest
         size = len(cols.ministry_sets) if name == "ministry" else len(names)
-        base_key = ("counts", name, *_filter_key(req, pq, name))
+        base_key = ("counts", name, *key)
         base = cache.get(base_key) if rest is not None else None
         if base is not None:
             counts = base - np.bincount(column[rest], minlength=size)
