@@ -27,9 +27,9 @@ import numpy as np
 
 from scsearch.index import qtree as Q
 from scsearch.index import tokens
-from scsearch.index.pairs import PhrasePairs, query_ids
+from scsearch.index.pairs import PhrasePairs
 from scsearch.index.qtree import MultiTerm
-from scsearch.index.tokens import TokenStreams
+from scsearch.index.tokens import TokenStreams, query_ids
 
 MAX_CACHED_TERMS = 50_000
 MAX_CACHED_POSTINGS = 8_000_000  # ~64 MB of record numbers + scores
@@ -349,19 +349,16 @@ class Scorer:
                 if not c:
                     rare[self.postings(field, bt)[0]] = True
         if rare.any():
-            streams = self._tokens
-            if streams is None or streams.stream(field) is None:
+            checked = self._streams_sequence_mask(slots, slop, within=rare)
+            if checked is None:
                 return None
-            docs = np.flatnonzero(rare & self._every_slot(slots))
-            if docs.size:
-                found = tokens.in_order(streams, field, words, docs, 0, mapped=docs.size > PREAD_RECORDS)
-                mask[list(found)] = True
+            mask |= checked
         return mask
 
-    def _streams_sequence_mask(self, slots: Slots, slop: int) -> np.ndarray | None:
+    def _streams_sequence_mask(self, slots: Slots, slop: int, within: np.ndarray | None = None) -> np.ndarray | None:
         """``_sequence_mask`` from the token streams (``index.tokens``): the records holding a word of every
-        slot (from the postings), then the order of the words on each of them. None without streams or for
-        a phrase over another field or two fields."""
+        slot (from the postings; only those ``within``, when given), then the order of the words on each of
+        them. None without streams or for a phrase over another field or two fields."""
         streams = self._tokens
         fields = {field for slot in slots for field, _bt in slot}
         if streams is None or len(fields) != 1:
@@ -370,10 +367,14 @@ class Scorer:
         if streams.stream(field) is None:
             return None
         words = [[bt.decode("utf-8") for _f, bt in slot if bt is not None] for slot in slots]
+        held = self._every_slot(slots)
+        if within is not None:
+            held &= within
         mask = np.zeros(self._n, dtype=bool)
-        docs = np.flatnonzero(self._every_slot(slots))
+        docs = np.flatnonzero(held)
         if docs.size:
-            mask[list(tokens.in_order(streams, field, words, docs, slop - 1, mapped=True))] = True
+            found = tokens.in_order(streams, field, words, docs, slop - 1, mapped=docs.size > PREAD_RECORDS)
+            mask[list(found)] = True
         return mask
 
     def _every_slot(self, slots: Slots) -> np.ndarray:
@@ -434,14 +435,6 @@ class Scorer:
         """Read the positions of frequent terms ahead of the first searches (where the engine caches them)."""
 
     # ------------------------------------------------------------ ranking
-    def top(
-        self, mask: np.ndarray, scores: np.ndarray, k: int, allowed: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
-        """The best ``k`` (docnum, score) among ``mask & allowed``: score descending, docnum ascending."""
-        if k <= 0:
-            return []
-        return self.top_of(np.flatnonzero(mask & allowed if allowed is not None else mask), scores, k)
-
     @staticmethod
     def top_of(idx: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The best ``k`` (docnum, score) among the ascending record numbers ``idx``: score descending,

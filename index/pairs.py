@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from scsearch.index.arrays import load_existing, load_or_build
-from scsearch.index.tokens import TokenStreams, token_id
+from scsearch.index.tokens import TokenStreams
 
 BUNDLE = "pairs"
 FIELDS = ("lemma",)  # phrases are of lemmas; the exact wording ("=") is a rarer, form-field query
@@ -64,7 +64,6 @@ class FieldPairs:
             return np.asarray(parts[0])
         # one token per position: the pairs' occurrences never coincide, a sort merges them
         return np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *parts]))
-
 
     def chain(self, slots: Sequence[Sequence[int]]) -> np.ndarray:
         """Ascending ``record << 32 | position`` where a word of slots[0] is followed by one of slots[1], then
@@ -155,8 +154,3 @@ def field_pairs(stream: np.ndarray, offsets: np.ndarray, alive: np.ndarray, comm
     at = (record[order].astype(np.int64) << 32) | (pos[order] - offsets[record[order]]).astype(np.int64)
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
     return words, keys[starts], np.concatenate([starts, [keys.size]]).astype(np.int64), at
-
-
-def query_ids(words: Sequence[str]) -> list[int]:
-    """The stream ids of a slot's words (as the query's terms are written)."""
-    return [token_id(w) for w in words]

@@ -253,11 +253,16 @@ class _Gathered:
         return self._at[sel], self._owner[sel]
 
 
-def _ids(words: Iterable[str]) -> np.ndarray:
-    return np.unique(np.fromiter(map(_query_id, words), dtype=np.uint32))
-
-
 _query_id = lru_cache(maxsize=1 << 16)(token_id)  # a query's words recur from test to test
+
+
+def query_ids(words: Iterable[str]) -> list[int]:
+    """The ids of a query's words, in order (``token_id``, cached)."""
+    return list(map(_query_id, words))
+
+
+def _ids(words: Iterable[str]) -> np.ndarray:
+    return np.unique(np.asarray(query_ids(words), dtype=np.uint32))
 
 
 def _pool(streams: TokenStreams, docnums: Iterable[int] | np.ndarray) -> np.ndarray:

@@ -14,9 +14,9 @@ import pytest
 from scsearch.index import store
 from scsearch.index.arrays import array_dir
 from scsearch.index.generation import Generation
-from scsearch.index.pairs import BUNDLE, FieldPairs, build_pairs, field_pairs, load_pairs, query_ids
+from scsearch.index.pairs import BUNDLE, FieldPairs, build_pairs, field_pairs, load_pairs
 from scsearch.index.search import Searcher
-from scsearch.index.tokens import build_streams
+from scsearch.index.tokens import build_streams, query_ids
 from scsearch.index.types import SearchRequest
 
 
