@@ -231,5 +231,11 @@ def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matche
     return out
 
 
+def warm_facet_totals(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray]) -> None:
+    """Keep the per-facet totals of the unfiltered search (``facet_counts``), so that a server's first
+    search for a common word counts only the few records it does not match."""
+    facet_counts(cols, cache, cols.alive, SearchRequest(query=""), ParsedQuery(clauses=[]))
+
+
 def empty_facets() -> dict[str, dict[str, int]]:
     return {name: {} for name in FACETS}

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from scsearch.index import store
-from scsearch.index.columns import Columns, build_columns
+from scsearch.index.arrays import touch
+from scsearch.index.columns import Columns, build_columns, warm_facet_totals
 from scsearch.index.dedup import collapse_formats
 from scsearch.index.evaluate import Scorer
 from scsearch.index.hot_postings import HOT_TERMS, map_existing_hot_postings, share_hot_postings
@@ -80,14 +81,17 @@ def prepare_generation(gen: Path, seeded_from: Path | None = None) -> None:
 
 def prewarm_postings(st: Generation, number: int) -> None:
     """Map the postings of the ``number`` most frequent lemmas, the token streams of the re-ranking
-    (``index.tokens``) and the phrase pairs (``index.pairs``; all written once next to the generation, shared
-    by every process) and read the positions of the most frequent exact forms into this process's cache
-    (whoosh), one term at a time under the I/O lock, so the first searches after a re-index find them warm."""
+    (``index.tokens``, their pages read once) and the phrase pairs (``index.pairs``; all written once next to the generation, shared
+    by every process), count the facet totals of the unfiltered search and read the positions of the most
+    frequent exact forms into this process's cache (whoosh), one term at a time under the I/O lock, so the
+    first searches after a re-index find them warm."""
     try:
         share_hot_postings(st.path, st.reader, st.fast, st.io, number)
         streams = build_streams(st.path, st.reader, st.io)  # mapped: a server reads them often
+        touch(streams.arrays())  # (every search reads a few hundred records of them, anywhere in the file)
         st.fast.use_tokens(streams)
         st.fast.use_pairs(build_pairs(st.path, streams, st.fast.alive))
+        warm_facet_totals(st.cols, st.filter_cache)
         # phrases of lemmas are answered by the pairs and the streams: only the exact wording's positions
         # (phrases in the form field) are worth reading ahead
         with st.io:

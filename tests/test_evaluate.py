@@ -188,10 +188,12 @@ CONCEPT_SETS = {
 @pytest.mark.parametrize("name", list(CONCEPT_SETS))
 @pytest.mark.parametrize("pages", ["every concept", "some concepts", "both kinds", "none"])
 @pytest.mark.parametrize("dense_share", [1, 10**9], ids=["gathered", "over every record"])
+@pytest.mark.parametrize("sparse_share", [1, 10**9], ids=["pages holding the concept", "every page"])
 def test_coordinate_equals_its_dense_formulation(tiny: Any, name: str, pages: str, dense_share: int,  # noqa: F811
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                 sparse_share: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(coordination, "PROXIMITY_DEPTH", 7)  # proximity of the best pages only, here too
     monkeypatch.setattr(coordination, "DENSE_SHARE", dense_share)  # each page set summed one way or the other
+    monkeypatch.setattr(coordination, "SPARSE_SHARE", sparse_share)  # each concept graded one way or the other
     fs = FastScorer(tiny)
     concepts = CONCEPT_SETS[name]
     with fs.one_search():

@@ -109,3 +109,21 @@ def test_facet_counts_equal_a_count_per_value(corpus_searcher, share: float) -> 
         sel = matched & filter_mask(cols, st.filter_cache, req, pq, skip="ministry")
         want = {m: int(np.count_nonzero(row & sel)) for m, row in zip(cols.ministry_names, cols.ministry, strict=True)}
         assert got["ministry"] == {m: c for m, c in want.items() if c}, req
+
+
+def test_warmed_facet_totals_serve_a_first_common_search(corpus_searcher) -> None:  # type: ignore[no-untyped-def]
+    """A server counts the unfiltered totals once when a generation opens (``warm_facet_totals``): the first
+    search matching most records then uses them, and counts what a cold cache counts."""
+    from scsearch.index.columns import facet_counts, warm_facet_totals
+    from scsearch.index.query import parse
+
+    cols = corpus_searcher._open().cols
+    cache: dict = {}
+    warm_facet_totals(cols, cache)
+    kept = {key for key in cache if key[0] == "counts"}
+    assert {key[1] for key in kept} == {"ministry", "doc_type", "year", "meeting"}
+    matched = np.random.default_rng(11).random(cols.n) < 0.95
+    req = SearchRequest(query="x")
+    got = facet_counts(cols, cache, matched, req, parse(req.query))
+    assert {key for key in cache if key[0] == "counts"} == kept  # the warmed totals were used, none added
+    assert got == facet_counts(cols, {}, matched, req, parse(req.query))
