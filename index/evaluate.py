@@ -408,7 +408,11 @@ class Scorer:
         engine's own positions only while the generation has none."""
         streams = self._tokens
         if streams is not None and streams.stream(field) is not None:
-            return tokens.in_order(streams, field, slots, docnums, slop)
+            docs = np.asarray(docnums, dtype=np.int64)
+            held = [self._holding(field, slot, docs) for slot in slots]
+            if docs.size and any(h is not None for h in held):  # only records holding a word of every slot
+                docs = docs[np.logical_and.reduce([h for h in held if h is not None])]
+            return tokens.in_order(streams, field, slots, docs, slop) if docs.size else set()
         return self._positions_in_order(field, slots, docnums, slop)
 
     def near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
@@ -418,8 +422,33 @@ class Scorer:
         From the token streams; the engine's own positions only while the generation has none."""
         streams = self._tokens
         if streams is not None and streams.stream(field) is not None:
+            held = [self._holding(field, words, docs) for words in concepts]
+            if docs.size and any(h is not None for h in held):  # only records holding both of some neighbours
+                both = [a & b if a is not None and b is not None else a if b is None else b
+                        for a, b in zip(held, held[1:], strict=False)]
+                if all(h is not None for h in both):
+                    docs = docs[np.logical_or.reduce([h for h in both if h is not None])]
             return tokens.near_pairs(streams, field, concepts, docs, window)
         return self._positions_near_pairs(field, concepts, docs, window)
+
+    def _holding(self, field: str, words: Sequence[str], docs: np.ndarray) -> np.ndarray | None:
+        """bool per record of ``docs`` (ascending or not): whether it holds one of ``words`` in ``field``,
+        from postings already in memory (the query's own terms); None where a word's are not."""
+        held = np.zeros(docs.size, dtype=bool)
+        for word in words:
+            btext = self.term_bytes(Q.Term(field, word))
+            key = (field, btext)
+            found = self._shared.get(key)
+            if found is None:
+                with self._lock:
+                    found = self._cache.get(key)
+            if btext is None or found is None:
+                return None
+            ids = found[0]
+            if ids.size:
+                at = np.searchsorted(ids, docs).clip(max=ids.size - 1)
+                held |= ids[at] == docs
+        return held
 
     def _positions_in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int
                             ) -> set[int]:

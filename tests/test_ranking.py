@@ -168,7 +168,7 @@ def test_median_of_a_concepts_scores_is_numpys_median() -> None:
 
     rng = np.random.default_rng(3)
     for n in (0, 1, 2, 3, 10, 11, 1000, 1001, 100_000):
-        for share in (0.0, 0.3, 0.9, 1.0):  # most pages hold the concept, or few, or none
+        for share in (0.0, 0.3, 0.9, 0.99, 1.0):  # most pages hold the concept, a fair share, few, or none
             scores = rng.random(n).astype(np.float32) * (rng.random(n) >= share)
             scores[: n // 7] = 0.0  # runs of pages without the concept, as a concept's scores have
             positive = scores[scores > 0].astype(np.float64)
