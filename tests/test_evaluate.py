@@ -55,6 +55,17 @@ def test_evaluate_equals_the_dense_passes(tiny: Any, q: Q.Query) -> None:  # noq
     _assert_same(fs.evaluate(q), _dense(fs, q), q)
 
 
+@pytest.mark.parametrize("q", TINY_QUERIES, ids=str)
+def test_postings_added_either_way_give_the_same_sums(tiny: Any, q: Q.Query,  # noqa: F811
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A posting list is added with ``np.add.at`` or a fancy-index add by its length: the same float32 sums."""
+    got = []
+    for above in (0, 10**9):  # every list with add.at, then every one with the fancy-index add
+        monkeypatch.setattr(evaluate, "SCATTER_AT_ABOVE", above)
+        got.append(FastScorer(tiny).evaluate(q))
+    _assert_same(got[1], got[0], q)
+
+
 def test_live_only_trees() -> None:
     term = T("lemma", "dotace")
     assert evaluate._live_only(Q.And([term, Q.Or([term, T("head", "mesto", boost=2.5)])]))
