@@ -19,6 +19,7 @@ from scsearch.index.stored import StoredRecord
 from scsearch.index.types import SearchRequest
 
 FACETS = ("ministry", "doc_type", "year", "meeting")
+FACET_COLUMNS = ("ministry_set", "doc_type", "year", "meeting")  # each facet's codes, the columns of facet_rows
 MAX_CACHED_FILTERS = 256
 
 
@@ -42,6 +43,10 @@ class Columns:
     ministry_set: np.ndarray  # int32 codes: which set of ministries a record names (rows of ministry_sets)
     ministry_sets: np.ndarray  # int64 [sets, len(ministry_names)]: 1 where the set holds the ministry
     deadline: np.ndarray  # int32 yyyymmdd of a decision's deadline, 0 none
+    # int32 codes: which combination of facet values a record has (rows of facet_rows: its ministry_set,
+    # doc_type, year and meeting codes), so one count per combination gives every facet's counts
+    facet_row: np.ndarray
+    facet_rows: np.ndarray  # int32 [combinations, 4]
     doc_id_names: list[str] = field(default_factory=list)  # doc_id code -> doc_id
 
     def arrays(self) -> list[np.ndarray]:
@@ -56,6 +61,8 @@ def build_columns(gen: Path | None, reader: Any) -> Columns:
     bundle = load_or_build(gen, "columns", n, lambda: _read_columns(reader, n))
     if "ministry_set" not in bundle:  # written before the sets were (milliseconds)
         bundle = dict(bundle, **_ministry_sets(bundle["ministry"]))
+    if "facet_row" not in bundle:  # written before the combinations were (milliseconds)
+        bundle = dict(bundle, **_facet_rows(bundle))
     return Columns(
         n=n, alive=bundle["alive"], decision=bundle["decision"], date=bundle["date"],
         doc_type=bundle["doc_type"], doc_type_names=list(bundle["doc_type_names"]),
@@ -63,7 +70,8 @@ def build_columns(gen: Path | None, reader: Any) -> Columns:
         meeting=bundle["meeting"], meeting_names=list(bundle["meeting_names"]),
         doc_id=bundle["doc_id"], ministry=bundle["ministry"], ministry_names=list(bundle["ministry_names"]),
         ministry_set=bundle["ministry_set"], ministry_sets=bundle["ministry_sets"],
-        deadline=bundle["deadline"], doc_id_names=list(bundle.get("doc_id_names") or []),
+        deadline=bundle["deadline"], facet_row=bundle["facet_row"], facet_rows=bundle["facet_rows"],
+        doc_id_names=list(bundle.get("doc_id_names") or []),
     )
 
 
@@ -76,6 +84,19 @@ def _ministry_sets(ministry: np.ndarray) -> dict[str, np.ndarray]:
     matrix = np.array([[(int(s) >> i) & 1 for i in range(ministry.shape[0])] for s in sets], dtype=np.int64)
     return {"ministry_set": code.astype(np.int32).reshape(-1),
             "ministry_sets": matrix.reshape(len(sets), ministry.shape[0])}
+
+
+def _facet_rows(bundle: dict[str, Any]) -> dict[str, np.ndarray]:
+    """``facet_row`` and ``facet_rows`` (``Columns``) from the facet columns."""
+    columns = [np.asarray(bundle[name], dtype=np.int64) for name in FACET_COLUMNS]
+    key = np.zeros(columns[0].size, dtype=np.int64)
+    for col in columns:  # one number per combination (codes are small: no overflow)
+        key = key * (int(col.max(initial=0)) + 1) + col
+    combos, row = np.unique(key, return_inverse=True)
+    first = np.zeros(combos.size, dtype=np.int64)
+    first[row] = np.arange(row.size)  # a record of each combination (any one: they hold the same codes)
+    return {"facet_row": row.astype(np.int32).reshape(-1),
+            "facet_rows": np.stack([col[first] for col in columns], axis=1).astype(np.int32).reshape(-1, 4)}
 
 
 def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -113,10 +134,11 @@ def _read_columns(reader: Any, n: int) -> dict[str, Any]:
     year, year_names = _codes(years)
     meeting, meeting_names = _codes(meetings)
     doc_id, doc_id_names = _codes(docs)
-    return {"alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
-            "year": year, "year_names": year_names, "meeting": meeting, "meeting_names": meeting_names,
-            "doc_id": doc_id, "doc_id_names": doc_id_names, "ministry": ministry, "ministry_names": ministry_names,
-            **_ministry_sets(ministry), "deadline": deadline}
+    out = {"alive": alive, "decision": decision, "date": date, "doc_type": doc_type, "doc_type_names": doc_type_names,
+           "year": year, "year_names": year_names, "meeting": meeting, "meeting_names": meeting_names,
+           "doc_id": doc_id, "doc_id_names": doc_id_names, "ministry": ministry, "ministry_names": ministry_names,
+           **_ministry_sets(ministry), "deadline": deadline}
+    return {**out, **_facet_rows(out)}
 
 
 def _filter_key(req: SearchRequest, pq: ParsedQuery, skip: str = "") -> tuple[Any, ...]:
@@ -181,49 +203,43 @@ def _mask(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], key: tuple[An
 
 
 class _Selected:
-    """The matched records a filter combination allows (``sel``), their numbers (asked for when counted one
-    by one) and, when they are most of the allowed records, the numbers of the allowed ones not matched."""
+    """The matched records a filter combination allows (``sel``) and how many have each combination of facet
+    values (``Columns.facet_row``): counted over those records or, when they are most of the allowed ones, as
+    every allowed record's counts (kept per filter combination, from the first such search) less those of the
+    few allowed records not matched."""
 
-    def __init__(self, allowed: np.ndarray, matched: np.ndarray) -> None:
-        self.sel = sel = matched & allowed
-        self.rest = np.flatnonzero(allowed & ~sel) if 2 * np.count_nonzero(sel) > np.count_nonzero(allowed) else None
-        self._records: np.ndarray | None = None
-
-    def records(self) -> np.ndarray:
-        if self._records is None:
-            self._records = np.flatnonzero(self.sel)  # integer indexes: far cheaper than a bool mask
-        return self._records
+    def __init__(self, cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], key: tuple[Any, ...],
+                 matched: np.ndarray) -> None:
+        allowed = _mask(cols, cache, key)
+        sel = matched & allowed
+        size = len(cols.facet_rows)
+        rest = np.flatnonzero(allowed & ~sel) if 2 * np.count_nonzero(sel) > np.count_nonzero(allowed) else None
+        base = cache.get(("counts", *key)) if rest is not None else None
+        if base is not None:
+            self.counts = base - np.bincount(cols.facet_row[rest], minlength=size)
+            return
+        self.counts = np.bincount(cols.facet_row[np.flatnonzero(sel)], minlength=size)  # (indexes: cheaper than a mask)
+        if rest is not None:
+            cache[("counts", *key)] = self.counts + np.bincount(cols.facet_row[rest], minlength=size)
 
 
 def facet_counts(cols: Columns, cache: dict[tuple[Any, ...], np.ndarray], matched: np.ndarray, req: SearchRequest,
                  pq: ParsedQuery) -> dict[str, dict[str, int]]:
-    """Counts per facet value over the matched records, every filter applied but the facet's own.
-
-    Where the matches are most of the records the filters allow (a common word), the counts are those of
-    every allowed record (kept per filter combination, from the first such search) less those of the few
-    allowed records not matched."""
+    """Counts per facet value over the matched records, every filter applied but the facet's own: the
+    records per combination of facet values (``_Selected``, once per distinct filter combination, the same
+    for most facets), summed per value of each facet."""
     out: dict[str, dict[str, int]] = {}
-    selected: dict[tuple[Any, ...], _Selected] = {}  # per distinct filter combination (the same for most facets)
-    for name, column, names in (
-        ("ministry", cols.ministry_set, cols.ministry_names),
-        ("doc_type", cols.doc_type, cols.doc_type_names),
-        ("year", cols.year, cols.year_names),
-        ("meeting", cols.meeting, cols.meeting_names),
-    ):
+    selected: dict[tuple[Any, ...], _Selected] = {}
+    value_names = {"ministry": cols.ministry_names, "doc_type": cols.doc_type_names, "year": cols.year_names,
+                   "meeting": cols.meeting_names}
+    for at, name in enumerate(FACETS):  # (column ``at`` of facet_rows holds the facet's codes: FACET_COLUMNS)
+        names = value_names[name]
         key = _filter_key(req, pq, skip=name)
         if key not in selected:
-            selected[key] = _Selected(_mask(cols, cache, key), matched)
-        entry = selected[key]
-        rest = entry.rest
+            selected[key] = _Selected(cols, cache, key, matched)
         size = len(cols.ministry_sets) if name == "ministry" else len(names)
-        base_key = ("counts", name, *key)
-        base = cache.get(base_key) if rest is not None else None
-        if base is not None:
-            counts = base - np.bincount(column[rest], minlength=size)
-        else:
-            counts = np.bincount(column[entry.records()], minlength=size)
-            if rest is not None:
-                cache[base_key] = counts + np.bincount(column[rest], minlength=size)
+        # (float64 sums of whole numbers: exact)
+        counts = np.bincount(cols.facet_rows[:, at], weights=selected[key].counts, minlength=size).astype(np.int64)
         if name == "ministry":  # records per set of ministries, then per ministry
             counts = counts @ cols.ministry_sets
         pairs = [(names[i], int(c)) for i, c in enumerate(counts) if c and names[i]]

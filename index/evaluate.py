@@ -444,12 +444,14 @@ class Scorer:
         held = np.zeros(docs.size, dtype=bool)
         for word in words:
             btext = self.term_bytes(Q.Term(field, word))
+            if btext is None:
+                return None
             key = (field, btext)
             found = self._shared.get(key)
             if found is None:
                 with self._lock:
                     found = self._cache.get(key)
-            if btext is None or found is None:
+            if found is None:
                 return None
             ids = found[0]
             if ids.size:
