@@ -53,6 +53,7 @@ class Scorer:
         self._shared: Mapping[tuple[str, bytes], Postings] = {}
         self._cached_postings = 0
         self._empty_ids = np.zeros(0, dtype=np.int32)
+        self._none: tuple[np.ndarray, np.ndarray] | None = None  # (``_nothing``)
         self._empty_scores = np.zeros(0, dtype=np.float32)
         self._tokens: TokenStreams | None = None
         self._pairs: PhrasePairs | None = None
@@ -67,12 +68,13 @@ class Scorer:
         arrays made for the search are kept for the thread's next one (fresh memory costs a page fault
         per 4 KiB, more than the arithmetic on it), at most MAX_SPARE_BYTES of them."""
         self._local.memo = {}
+        self._local.live = {}
         self._local.made = []
         try:
             yield
         finally:
             made: list[tuple[np.ndarray, np.ndarray]] = self._local.made
-            self._local.memo = self._local.made = None
+            self._local.memo = self._local.made = self._local.live = None
             spare = self._spare()
             room = MAX_SPARE_BYTES // max(1, self._n * 5) - len(spare)  # a pair: bool[n] + float32[n]
             spare.extend(made[:max(0, room)])
@@ -154,10 +156,20 @@ class Scorer:
         """(mask bool[n], scores float32[n]): the records matching ``query`` and their scores.
         Within ``one_search`` the arrays may be shared (read-only)."""
         mask, scores = self._eval(query)
-        if _live_only(query):  # already live records only, scores zero elsewhere: no dense pass needed
+        if self._live_only(query):  # already live records only, scores zero elsewhere: no dense pass needed
             return mask, scores
         mask = mask & self._alive
         return mask, (scores * mask).astype(np.float32, copy=False)
+
+    def _live_only(self, query: Q.Query) -> bool:
+        """``_live_only`` of a tree, once per tree and search (a ranking asks for each concept's parts)."""
+        known: dict[int, tuple[Q.Query, bool]] | None = getattr(self._local, "live", None)
+        if known is None:
+            return _live_only(query)
+        found = known.get(id(query))
+        if found is None or found[0] is not query:
+            found = known[id(query)] = (query, _live_only(query))  # (the tree kept: its id stays unique)
+        return found[1]
 
     def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
         return self._pair(zeroed=True)
@@ -229,21 +241,36 @@ class Scorer:
             return self._zeros()
         if len(subs) == 1:  # whoosh uses the child's matcher as is (the compound's boost is dropped)
             return self._eval(subs[0])
+        nothing = self._nothing()
         if isinstance(q, Q.Or):
-            if isinstance(subs[0], Q.Term):
-                mask, scores = self._zeros()
-            else:  # start from the first part's arrays (0 + x is x)
-                mask, scores = self._copy(self._eval(subs[0]))
-                subs = subs[1:]
+            # parts that match nothing are left out (their zeros change no sum); the arrays are made by the first
+            # part that matches something (a copy of it, as 0 + x is x, or zeros and its postings added)
+            pair: tuple[np.ndarray, np.ndarray] | None = None
             for sub in subs:
                 if isinstance(sub, Q.Term):
-                    self._add_term(mask, scores, sub.fieldname, self.term_bytes(sub), sub.boost)
+                    btext = self.term_bytes(sub)
+                    if btext is None or not len(self.postings(sub.fieldname, btext)[0]):
+                        continue
+                    if pair is None:
+                        pair = self._zeros()
+                    self._add_term(pair[0], pair[1], sub.fieldname, btext, sub.boost)
                 else:
                     m, s = self._eval(sub)
+                    if m is nothing[0]:
+                        continue
+                    if pair is None:
+                        pair = self._copy((m, s))
+                        continue
+                    mask, scores = pair
                     mask |= m
                     scores += s
+            if pair is None:
+                return nothing
+            mask, scores = pair
         else:
             parts = [self._eval(sub) for sub in subs]
+            if any(m is nothing[0] for m, _ in parts):  # a part matching nothing: so does the whole
+                return nothing
             mask, scores = self._copy(parts[0])
             for m, s in parts[1:]:
                 mask &= m
@@ -252,6 +279,16 @@ class Scorer:
         if q.boost != 1.0:
             scores *= np.float32(q.boost)
         return mask, scores
+
+    def _nothing(self) -> tuple[np.ndarray, np.ndarray]:
+        """The (mask, scores) of a tree matching no record: zeros, shared and read-only."""
+        found = self._none
+        if found is None:
+            found = np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
+            for array in found:
+                array.flags.writeable = False
+            self._none = found
+        return found
 
     def _copy(self, part: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """A new (mask, scores) pair holding a copy of ``part``'s."""

@@ -33,7 +33,14 @@ class HotPostings(Mapping[tuple[str, bytes], Postings]):
         self._index = dict(zip(zip(fields, map(str.encode, terms), strict=True), range(len(terms)), strict=True))
 
     def __getitem__(self, key: tuple[str, bytes]) -> Postings:
-        i = self._index[key]
+        return self._slice(self._index[key])
+
+    def get(self, key: tuple[str, bytes], default: Any = None) -> Any:
+        """(Mapping's get catches a KeyError: every term outside the bundle would raise one.)"""
+        i = self._index.get(key)
+        return default if i is None else self._slice(i)
+
+    def _slice(self, i: int) -> Postings:
         lo, hi = int(self._offsets[i]), int(self._offsets[i + 1])
         if self._files:
             (ids_path, ids_at), (scores_path, scores_at) = self._files["ids"], self._files["scores"]

@@ -54,6 +54,7 @@ class QueryPlan:
     exact_phrases: tuple[tuple[str, ...], ...] = ()  # forms of the exact wording typed
     concepts: tuple[Concept, ...] = ()  # what the coordination ranking counts (index/coordination.py)
     expansions: tuple[tuple[str, tuple[Expansion, ...]], ...] = ()  # word -> its related words, for the UI
+    some_words: Q.Query | None = None  # the query of the pages with only some of the words (an Or of its parts)
 
     @cached_property  # asked for each hit shown
     def lemmas(self) -> frozenset[str]:
@@ -214,8 +215,9 @@ class QueryPlanner:
         return groups
 
     # ------------------------------------------------------------ the plan
-    def build(self, pq: ParsedQuery, *, partial: bool = False) -> tuple[Q.Query | None, QueryPlan]:
-        """The whoosh query for a parsed query, and its plan for highlighting and re-ranking.
+    def build(self, pq: ParsedQuery) -> tuple[Q.Query | None, QueryPlan]:
+        """The whoosh query for a parsed query (pages with every word), and its plan for highlighting and
+        re-ranking (with the query of the pages with only some of the words).
 
         Only what decides a match goes into the whoosh query; the bonuses that need positions
         (words standing together, the exact wording) are applied to the top hits afterwards
@@ -228,6 +230,7 @@ class QueryPlanner:
         concepts: list[Concept] = []
         shown: list[tuple[str, tuple[Expansion, ...]]] = []
         required: list[Q.Query] = []
+        some: list[Q.Query] = []  # the same parts, an entity's words each on its own
         negative: list[Q.Query] = []
         positive = [c for c in clauses if not c.negated]
         question = is_question([c.words[0] for c in positive])
@@ -246,11 +249,10 @@ class QueryPlanner:
             spelled = Q.And([self._word_query(w, False, False) for w in names]) if len(names) > 1 \
                 else self._word_query(names[0], False, False)
             named = Q.Or([Q.Term("entity", tok, boost=ENTITY_BOOST), spelled])
-            if partial:  # every word counts on its own when only some words need to match
-                required.append(Q.Term("entity", tok, boost=ENTITY_BOOST))
-                required.extend(self._word_query(w, False, False) for w in names)
-            else:
-                required.append(named)
+            required.append(named)
+            # every word counts on its own when only some words need to match
+            some.append(Q.Term("entity", tok, boost=ENTITY_BOOST))
+            some.extend(self._word_query(w, False, False) for w in names)
             if len(names) > 1:
                 proximity.extend(frozenset(self.candidates(w)) for w in names)
             concepts.append(Concept(" ".join(names), named, None,
@@ -273,19 +275,18 @@ class QueryPlanner:
                 if alt.phrase and len(alt.words) > 1:
                     exact_phrases.append(tuple(normalize_token(w) for w in alt.words))
             required.append(q)
+            some.append(q)
         plain = [c.words[0] for c in positive if not c.phrase and not c.alternatives and not c.exact
                  and not c.prefix and (all_stop or not optional(c))]
         if len(plain) > 1:
             proximity = [frozenset(self.candidates(w)) for w in plain]
             exact_phrases.append(tuple(normalize_token(w) for w in plain))
-        plan = QueryPlan(words=tuple(words), proximity=tuple(proximity), exact_phrases=tuple(exact_phrases),
-                         concepts=tuple(concepts), expansions=tuple(shown))
-        if not required:
-            return None, plan
-        if partial:
-            main: Q.Query = Q.Or(required)
-        else:
+        main: Q.Query | None = None
+        some_words: Q.Query | None = None
+        if required:
             main = Q.And(required) if len(required) > 1 else required[0]
-        if negative:
-            main = Q.AndNot(main, Q.Or(negative))
-        return main, plan
+            some_words = Q.Or(some)
+            if negative:
+                main, some_words = Q.AndNot(main, Q.Or(negative)), Q.AndNot(some_words, Q.Or(negative))
+        return main, QueryPlan(words=tuple(words), proximity=tuple(proximity), exact_phrases=tuple(exact_phrases),
+                               concepts=tuple(concepts), expansions=tuple(shown), some_words=some_words)

@@ -140,9 +140,9 @@ class Searcher:
             planner = self._planner = QueryPlanner(lexicon)
         return planner
 
-    def build(self, pq: ParsedQuery, *, partial: bool = False) -> tuple[Q.Query | None, QueryPlan]:
+    def build(self, pq: ParsedQuery) -> tuple[Q.Query | None, QueryPlan]:
         """The whoosh query for a parsed query and its plan (``QueryPlanner.build``)."""
-        return self.planner().build(pq, partial=partial)
+        return self.planner().build(pq)
 
     # ------------------------------------------------------------ searching
     def search(self, req: SearchRequest) -> SearchResponse:
@@ -172,7 +172,7 @@ class Searcher:
         full = mask  # the pages with every word: they rank above the others (index/coordination.py)
         total = int(np.count_nonzero(mask & allowed))
         if total < BACKFILL_BELOW and len(pq.positive) > 1:
-            pquery, _ = self.build(pq, partial=True)
+            pquery = plan.some_words
             if pquery is not None:
                 pmask, pscores = self._evaluate(st, pquery)
                 ptotal = int(np.count_nonzero(pmask & allowed))

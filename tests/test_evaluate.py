@@ -254,14 +254,13 @@ def test_corpus_searches_equal_the_dense_passes(corpus_searcher: Any) -> None:
     fs = st.fast
     rnd = random.Random(3)
     for text in CORPUS_QUERIES:
-        for partial_form in (False, True):
-            q, plan = s.build(parse(text), partial=partial_form)
-            trees = ([q] if q is not None else []) + [t for c in plan.concepts for t in (c.own, c.related) if t]
-            for tree in trees:
-                want = _dense(fs, tree)
+        q, plan = s.build(parse(text))
+        trees = [t for t in (q, plan.some_words) if t is not None]
+        for tree in trees + [t for c in plan.concepts for t in (c.own, c.related) if t]:
+            want = _dense(fs, tree)
+            _assert_same(fs.evaluate(tree), want, tree)
+            with fs.one_search():
                 _assert_same(fs.evaluate(tree), want, tree)
-                with fs.one_search():
-                    _assert_same(fs.evaluate(tree), want, tree)
         req = SearchRequest(query=text, limit=50, group=rnd.random() < 0.5)
         first = s.search(req)
         s.search(SearchRequest(query=rnd.choice(CORPUS_QUERIES)))  # another search in between

@@ -103,6 +103,10 @@ TINY_QUERIES: list[Q.Query] = [
     Q.And([T("lemma", "kraj")], boost=3.0),  # a single child: whoosh drops the compound's boost
     Q.And([T("lemma", "kraj"), T("lemma", "neexistuje")]),
     Q.Or([T("lemma", "neexistuje"), T("lemma", "obec")]),
+    Q.Or([T("lemma", "neexistuje"), T("head", "neexistuje")]),  # every part empty
+    Q.Or([Q.And([T("lemma", "neexistuje"), T("lemma", "kraj")]), T("lemma", "obec"),
+          Q.Or([T("lemma", "nic"), T("form", "nic")]), T("lemma", "voda")], boost=1.3),  # empty parts among others
+    Q.And([Q.Or([T("lemma", "nic"), T("head", "nic")]), T("lemma", "obec")]),  # an empty part of an And
     Q.AndNot(Q.Or([T("lemma", "data"), T("lemma", "projekt")]), Q.Or([T("head", "data"), T("lemma", "voda")])),
     Q.Every(),
     Q.Every("head", boost=1.5),

@@ -176,6 +176,8 @@ def test_prewarmed_postings_are_mapped_and_give_the_same_results(data_dir: Path)
     assert is_mapped(ids) and len(ids) == 2
     loaded = st.fast.load_postings("lemma", b"dotace")
     assert np.array_equal(ids, loaded[0]) and np.allclose(scores, loaded[1])
+    bundle = st.fast._shared  # asked for every term of a search: a term outside it answers None, raises nothing
+    assert np.array_equal(bundle.get(("lemma", b"dotace"))[0], ids) and bundle.get(("lemma", b"neexistuje")) is None
     got = [[(h.record_id, round(h.score, 4)) for h in warm.search(SearchRequest(query=q)).hits] for q in queries]
     assert got == expected
     cli = Searcher(data_dir)  # a later CLI search maps what the server wrote, and builds nothing
