@@ -68,13 +68,12 @@ class Scorer:
         arrays made for the search are kept for the thread's next one (fresh memory costs a page fault
         per 4 KiB, more than the arithmetic on it), at most MAX_SPARE_BYTES of them."""
         self._local.memo = {}
-        self._local.live = {}
         self._local.made = []
         try:
             yield
         finally:
             made: list[tuple[np.ndarray, np.ndarray]] = self._local.made
-            self._local.memo = self._local.made = self._local.live = None
+            self._local.memo = self._local.made = None
             spare = self._spare()
             room = MAX_SPARE_BYTES // max(1, self._n * 5) - len(spare)  # a pair: bool[n] + float32[n]
             spare.extend(made[:max(0, room)])
@@ -156,20 +155,10 @@ class Scorer:
         """(mask bool[n], scores float32[n]): the records matching ``query`` and their scores.
         Within ``one_search`` the arrays may be shared (read-only)."""
         mask, scores = self._eval(query)
-        if self._live_only(query):  # already live records only, scores zero elsewhere: no dense pass needed
+        if _live_only(query):  # already live records only, scores zero elsewhere: no dense pass needed
             return mask, scores
         mask = mask & self._alive
         return mask, (scores * mask).astype(np.float32, copy=False)
-
-    def _live_only(self, query: Q.Query) -> bool:
-        """``_live_only`` of a tree, once per tree and search (a ranking asks for each concept's parts)."""
-        known: dict[int, tuple[Q.Query, bool]] | None = getattr(self._local, "live", None)
-        if known is None:
-            return _live_only(query)
-        found = known.get(id(query))
-        if found is None or found[0] is not query:
-            found = known[id(query)] = (query, _live_only(query))  # (the tree kept: its id stays unique)
-        return found[1]
 
     def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
         return self._pair(zeroed=True)
@@ -249,11 +238,14 @@ class Scorer:
             for sub in subs:
                 if isinstance(sub, Q.Term):
                     btext = self.term_bytes(sub)
-                    if btext is None or not len(self.postings(sub.fieldname, btext)[0]):
+                    if btext is None:
+                        continue
+                    ids, vals = self.postings(sub.fieldname, btext)
+                    if not len(ids):
                         continue
                     if pair is None:
                         pair = self._zeros()
-                    self._add_term(pair[0], pair[1], sub.fieldname, btext, sub.boost)
+                    self._scatter(pair[0], pair[1], ids, vals, sub.boost)
                 else:
                     m, s = self._eval(sub)
                     if m is nothing[0]:
@@ -312,8 +304,12 @@ class Scorer:
         if btext is None:
             return
         ids, vals = self.postings(field, btext)
-        if not len(ids):
-            return
+        if len(ids):
+            self._scatter(mask, scores, ids, vals, boost)
+
+    @staticmethod
+    def _scatter(mask: np.ndarray, scores: np.ndarray, ids: np.ndarray, vals: np.ndarray, boost: float) -> None:
+        """Add a term's postings to (mask, scores)."""
         ids = ids.astype(np.intp)  # once: numpy would convert the int32 numbers for each of the two scatters
         mask[ids] = True
         # a record appears once in a posting list: ``scores[ids] += vals`` and the unbuffered ``np.add.at`` make
@@ -452,11 +448,7 @@ class Scorer:
         engine's own positions only while the generation has none."""
         streams = self._tokens
         if streams is not None and streams.stream(field) is not None:
-            docs = np.asarray(docnums, dtype=np.int64)
-            held = [self._holding(field, slot, docs) for slot in slots]
-            if docs.size and any(h is not None for h in held):  # only records holding a word of every slot
-                docs = docs[np.logical_and.reduce([h for h in held if h is not None])]
-            return tokens.in_order(streams, field, slots, docs, slop) if docs.size else set()
+            return tokens.in_order(streams, field, slots, docnums, slop)
         return self._positions_in_order(field, slots, docnums, slop)
 
     def near_pairs(self, field: str, concepts: Sequence[Sequence[str]], docs: np.ndarray, window: int
@@ -466,35 +458,8 @@ class Scorer:
         From the token streams; the engine's own positions only while the generation has none."""
         streams = self._tokens
         if streams is not None and streams.stream(field) is not None:
-            held = [self._holding(field, words, docs) for words in concepts]
-            if docs.size and any(h is not None for h in held):  # only records holding both of some neighbours
-                both = [a & b if a is not None and b is not None else a if b is None else b
-                        for a, b in zip(held, held[1:], strict=False)]
-                if all(h is not None for h in both):
-                    docs = docs[np.logical_or.reduce([h for h in both if h is not None])]
             return tokens.near_pairs(streams, field, concepts, docs, window)
         return self._positions_near_pairs(field, concepts, docs, window)
-
-    def _holding(self, field: str, words: Sequence[str], docs: np.ndarray) -> np.ndarray | None:
-        """bool per record of ``docs`` (ascending or not): whether it holds one of ``words`` in ``field``,
-        from postings already in memory (the query's own terms); None where a word's are not."""
-        held = np.zeros(docs.size, dtype=bool)
-        for word in words:
-            btext = self.term_bytes(Q.Term(field, word))
-            if btext is None:
-                return None
-            key = (field, btext)
-            found = self._shared.get(key)
-            if found is None:
-                with self._lock:
-                    found = self._cache.get(key)
-            if found is None:
-                return None
-            ids = found[0]
-            if ids.size:
-                at = np.searchsorted(ids, docs).clip(max=ids.size - 1)
-                held |= ids[at] == docs
-        return held
 
     def _positions_in_order(self, field: str, slots: Sequence[Sequence[str]], docnums: Sequence[int], slop: int
                             ) -> set[int]:
