@@ -24,6 +24,7 @@ _LOCAL = _Arrays()
 KEEP_FREED_BYTES = 64 << 20  # a server process keeps this much freed memory for its next searches
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
 _MMAP_ABOVE = 32 << 20  # (glibc's largest threshold on 64 bits)
+PRETOUCH_BYTES = 24 << 20  # heap written once at start by ``keep_freed_memory`` (below _MMAP_ABOVE: from the heap)
 
 
 def scratch(name: str, size: int, dtype: Any) -> np.ndarray:
@@ -38,7 +39,8 @@ def scratch(name: str, size: int, dtype: Any) -> np.ndarray:
 
 def keep_freed_memory() -> bool:
     """Ask the C library's allocator (glibc) to serve arrays up to 32 MB from its heap and to keep up to
-    KEEP_FREED_BYTES of freed memory instead of handing it back to the system: every search's other
+    KEEP_FREED_BYTES of freed memory instead of handing it back to the system (and grow the heap by
+    PRETOUCH_BYTES right away): every search's other
     temporaries (filters, facets, the top hits, snippets) then reuse memory that is already mapped too.
     For a long-running server process (a gunicorn worker); its memory stays at most that much above what
     its searches use at once. False where the C library has no ``mallopt`` (nothing changes)."""
@@ -49,4 +51,9 @@ def keep_freed_memory() -> bool:
     except (OSError, AttributeError):
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    return bool(mallopt(_M_MMAP_THRESHOLD, _MMAP_ABOVE)) and bool(mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES))
+    if not (mallopt(_M_MMAP_THRESHOLD, _MMAP_ABOVE) and mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES)):
+        return False
+    # the heap grows (a page fault per 4 KiB written) once, now, instead of in the first searches: written and
+    # freed, the block stays with the heap for their temporaries (as a JVM's AlwaysPreTouch)
+    np.ones(PRETOUCH_BYTES, dtype=np.uint8)
+    return True
