@@ -238,24 +238,17 @@ class Scorer:
             for sub in subs:
                 if isinstance(sub, Q.Term):
                     btext = self.term_bytes(sub)
-                    if btext is None:
-                        continue
-                    ids, vals = self.postings(sub.fieldname, btext)
-                    if not len(ids):
-                        continue
+                    ids, vals = (self._empty_ids, self._empty_scores) if btext is None \
+                        else self.postings(sub.fieldname, btext)
+                    if len(ids):
+                        pair = pair or self._zeros()
+                        self._scatter(*pair, ids, vals, sub.boost)
+                elif (part := self._eval(sub))[0] is not nothing[0]:
                     if pair is None:
-                        pair = self._zeros()
-                    self._scatter(pair[0], pair[1], ids, vals, sub.boost)
-                else:
-                    m, s = self._eval(sub)
-                    if m is nothing[0]:
-                        continue
-                    if pair is None:
-                        pair = self._copy((m, s))
-                        continue
-                    mask, scores = pair
-                    mask |= m
-                    scores += s
+                        pair = self._copy(part)
+                    else:
+                        np.bitwise_or(pair[0], part[0], out=pair[0])
+                        np.add(pair[1], part[1], out=pair[1])
             if pair is None:
                 return nothing
             mask, scores = pair
@@ -274,13 +267,10 @@ class Scorer:
 
     def _nothing(self) -> tuple[np.ndarray, np.ndarray]:
         """The (mask, scores) of a tree matching no record: zeros, shared and read-only."""
-        found = self._none
-        if found is None:
-            found = np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
-            for array in found:
-                array.flags.writeable = False
-            self._none = found
-        return found
+        if self._none is None:
+            self._none = np.zeros(self._n, dtype=bool), np.zeros(self._n, dtype=np.float32)
+            self._none[0].flags.writeable = self._none[1].flags.writeable = False
+        return self._none
 
     def _copy(self, part: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """A new (mask, scores) pair holding a copy of ``part``'s."""
