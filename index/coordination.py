@@ -99,10 +99,10 @@ def coordinate(fast: Scorer, concepts: list[Concept], mask: np.ndarray, full: np
         idf = math.log(1.0 + (alive - df + 0.5) / (df + 0.5)) ** IDF_POWER
         weight = NUMBER_WEIGHT if c.numeric else 1.0
         weight_sum += weight * idf
-        whole.add(c, every, own_mask, rel_mask, anywhere, df, weight, weight * idf, 0.0)
+        whole.add(c, every, own_mask, rel_mask, weight, weight * idf)
         if part.size:
             half = fast.statistic(("median", c.own, c.related), partial(_median_positive, every))
-            part.add(c, every, own_mask, rel_mask, anywhere, df, weight, weight * idf, half)
+            part.add_graded(c, every, own_mask, rel_mask, anywhere, df, weight * idf, half)
     whole.finish()
     part.finish()
     # pages with every concept: BM25F x coverage (< 1 when a concept is there only as a related word);
@@ -141,7 +141,6 @@ class _Pages:
     def __init__(self, idx: np.ndarray, n: int, graded: bool) -> None:
         self.size = idx.size
         self.idx = idx
-        self._graded = graded
         # most of the index: computed over every record (no gathers), the pages picked out at the end
         self._dense = idx.size * DENSE_SHARE > n
         k = n if self._dense else idx.size
@@ -162,19 +161,16 @@ class _Pages:
         self._own, self._rel, self._rel_in = array("own", bool), array("rel", bool), array("rel_in", bool)
 
     def add(self, c: Concept, every: np.ndarray, own_mask: np.ndarray, rel_mask: np.ndarray | None,
-            held: np.ndarray, df: int, weight: float, share_weight: float, half: float) -> None:
-        """Add one concept: ``every`` its best score on each page of the index, ``own_mask``/``rel_mask``
-        the pages holding its own/related words, ``held`` either (``df`` of them in the index),
-        ``share_weight`` its weight x idf, ``half`` the median of its scores (graded pages only)."""
+            weight: float, share_weight: float) -> None:
+        """Add one concept to the pages with every concept: ``every`` its best score on each page of the
+        index, ``own_mask``/``rel_mask`` the pages holding its own/related words, ``share_weight`` its
+        weight x idf."""
         if not self.size:
-            return
-        if self._graded:
-            self._add_graded(c, every, own_mask, rel_mask, held, df, share_weight, half)
             return
         best = every if self._dense else np.take(every, self.idx, out=self._best)
         own_m = own_mask if self._dense else np.take(own_mask, self.idx, out=self._own)
-        rel_m = None if rel_mask is None or self._dense else np.take(rel_mask, self.idx, out=self._rel)
-        share = self._share_of(c, own_m, rel_mask if self._dense else rel_m, share_weight, self._share)
+        rel_m = rel_mask if rel_mask is None or self._dense else np.take(rel_mask, self.idx, out=self._rel)
+        share = self._share_of(c, own_m, rel_m, share_weight, self._share)
         self.own_all &= own_m
         # float32: computed in float64
         self.total += np.multiply(best, weight, out=self._tmp, dtype=np.float64)
@@ -190,10 +186,14 @@ class _Pages:
             share += np.multiply(rel_only, c.related_credit * share_weight, out=self._tmp[:own_m.size])
         return share
 
-    def _add_graded(self, c: Concept, every: np.ndarray, own_mask: np.ndarray, rel_mask: np.ndarray | None,
-                    held: np.ndarray, df: int, share_weight: float, half: float) -> None:
-        """graded += share x (0.5 + 0.5 x best / (best + half)), in that order — on the pages holding the
-        concept only where they are few (SPARSE_SHARE): elsewhere the share, and so the term, is an exact 0."""
+    def add_graded(self, c: Concept, every: np.ndarray, own_mask: np.ndarray, rel_mask: np.ndarray | None,
+                   held: np.ndarray, df: int, share_weight: float, half: float) -> None:
+        """Add one concept to the other pages, ``held`` the pages holding its own or related words (``df``
+        of them in the index), ``half`` the median of its scores (the rest as ``add``): graded += share x
+        (0.5 + 0.5 x best / (best + half)), in that order — on the pages holding the concept only where
+        they are few (SPARSE_SHARE): elsewhere the share, and so the term, is an exact 0."""
+        if not self.size:
+            return
         at: np.ndarray | None = None  # positions in the sums (None: every one)
         if self._dense:
             if df * SPARSE_SHARE <= self.graded.size:

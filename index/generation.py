@@ -81,10 +81,10 @@ def prepare_generation(gen: Path, seeded_from: Path | None = None) -> None:
 
 def prewarm_postings(st: Generation, number: int) -> None:
     """Map the postings of the ``number`` most frequent lemmas, the token streams of the re-ranking
-    (``index.tokens``, their pages read once) and the phrase pairs (``index.pairs``; all written once next to the generation, shared
-    by every process), count the facet totals of the unfiltered search and read the positions of the most
-    frequent exact forms into this process's cache (whoosh), one term at a time under the I/O lock, so the
-    first searches after a re-index find them warm."""
+    (``index.tokens``, their pages read once) and the phrase pairs (``index.pairs``; all written once next to
+    the generation, shared by every process), count the facet totals of the unfiltered search and read the
+    positions of the most frequent exact forms into this process's cache (whoosh), one term at a time under
+    the I/O lock, so the first searches after a re-index find them warm."""
     try:
         share_hot_postings(st.path, st.reader, st.fast, st.io, number)
         streams = build_streams(st.path, st.reader, st.io)  # mapped: a server reads them often

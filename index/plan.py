@@ -287,6 +287,7 @@ class QueryPlanner:
             main = Q.And(required) if len(required) > 1 else required[0]
             some_words = Q.Or(some)
             if negative:
-                main, some_words = Q.AndNot(main, Q.Or(negative)), Q.AndNot(some_words, Q.Or(negative))
+                excluded = Q.Or(negative)  # (one object: evaluated once for both)
+                main, some_words = Q.AndNot(main, excluded), Q.AndNot(some_words, excluded)
         return main, QueryPlan(words=tuple(words), proximity=tuple(proximity), exact_phrases=tuple(exact_phrases),
                                concepts=tuple(concepts), expansions=tuple(shown), some_words=some_words)
